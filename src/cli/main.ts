@@ -1,0 +1,37 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodeOf, formatError } from '../core/errors.ts';
+import { register as registerConfig } from './commands/config.ts';
+import { register as registerDatasets } from './commands/datasets.ts';
+const registerGenerate = (_p: unknown) => {};
+import { register as registerIngest } from './commands/ingest.ts';
+const registerStart = (_p: unknown) => {};
+
+/** Builds the `olist` program; every command module registers itself. */
+export function buildProgram(): Command {
+  const program = new Command('olist')
+    .description('Olist Analytics: validated ingest, data quality, RFM, cohorts, CLV, API and dashboard')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [registerGenerate, registerIngest, registerDatasets, registerConfig, registerStart]) {
+    register(program);
+  }
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`${formatError(err)}\n`);
+    if (process.env.OLIST_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return exitCodeOf(err);
+  }
+}
