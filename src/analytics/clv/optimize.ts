@@ -220,6 +220,13 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
       alpha = Math.min(2 * alpha, alphaMax);
     }
     if (accepted === null) {
+      // The quasi-Newton model predicts a decrease of about -dg/2 to the optimum: if that is
+      // below the objective's rounding level, the point is optimal to machine precision.
+      if (-dg <= 1e-13 * Math.max(1, Math.abs(f))) {
+        converged = true;
+        reason = 'objective at machine precision (predicted decrease below rounding level)';
+        break;
+      }
       if (!justReset) {
         // Retry along steepest descent with a fresh Hessian approximation.
         resetH(1);
