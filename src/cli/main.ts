@@ -2,9 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeOf, formatError } from '../core/errors.ts';
 import { register as registerConfig } from './commands/config.ts';
 import { register as registerDatasets } from './commands/datasets.ts';
-const registerGenerate = (_p: unknown) => {};
+import { register as registerGenerate } from './commands/generate.ts';
 import { register as registerIngest } from './commands/ingest.ts';
-const registerStart = (_p: unknown) => {};
+import { register as registerStart } from './commands/start.ts';
 
 /** Builds the `olist` program; every command module registers itself. */
 export function buildProgram(): Command {
@@ -13,7 +13,13 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerGenerate, registerIngest, registerDatasets, registerConfig, registerStart]) {
+  for (const register of [
+    registerGenerate,
+    registerIngest,
+    registerDatasets,
+    registerConfig,
+    registerStart,
+  ]) {
     register(program);
   }
   return program;
