@@ -43,13 +43,15 @@ const lines = [
   '',
   `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}.`,
   `Command: \`npm run bench\`${process.env.BENCH_SIZES ? ` with BENCH_SIZES=${process.env.BENCH_SIZES}` : ''}. Run on ${new Date().toISOString().slice(0, 10)}.`,
-  'Each stage runs in its own process; peak RSS is that process\'s maximum resident set size.',
+  "Each stage runs in its own process; peak RSS is that process's maximum resident set size.",
   '',
   '| customers | stage | seconds | peak RSS (MB) | detail |',
   '|---:|---|---:|---:|---|',
   ...results.map(
     (r) =>
-      `| ${r.customers.toLocaleString('en-US')} | ${r.stage} | ${(r.ms / 1000).toFixed(2)} | ${r.peak_rss_mb} | ${Object.entries(r.detail)
+      `| ${r.customers.toLocaleString('en-US')} | ${r.stage} | ${(r.ms / 1000).toFixed(2)} | ${r.peak_rss_mb} | ${Object.entries(
+        r.detail,
+      )
         .map(([k, v]) => `${k}=${typeof v === 'number' ? v.toLocaleString('en-US') : v}`)
         .join(', ')} |`,
   ),

@@ -1,5 +1,7 @@
 // One benchmark stage in its own process, so its peak RSS is its own. Prints one JSON line.
-import { openContext } from '../src/app/context.ts';
+
+import { fitClv, predictClv, summarizeClv } from '../src/analytics/clv/index.ts';
+import { type AppContext, openContext } from '../src/app/context.ts';
 import { ingestDirectory } from '../src/ingest/ingest.ts';
 import { generateDataset } from '../src/olist/generate/index.ts';
 
@@ -17,6 +19,19 @@ if (!stage || !Number.isInteger(customers) || !outDir || !dataDir) {
   throw new Error('usage: stage.ts <stage> <customers> <csvDir> <dataDir>');
 }
 
+/** Runs `fn` on the ingested data set of this size, with the result cache kept in memory only. */
+async function withData<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext({
+    env: { OLIST_ENV: 'test', OLIST_CACHE__DISK: 'false' },
+    overrides: { data_dir: dataDir },
+  });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
 async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rss_mb'>> {
   const started = performance.now();
   switch (stage) {
@@ -32,11 +47,34 @@ async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rs
         const r = await ingestDirectory(ctx.engine, ctx.catalog, { dir: outDir! });
         const rows = Object.values(r.rowCounts).reduce((s, n) => s + n, 0);
         const ms = performance.now() - started;
-        return { ms, detail: { rows, orders: r.rowCounts.orders, rows_per_s: Math.round(rows / (ms / 1000)) } };
+        return {
+          ms,
+          detail: { rows, orders: r.rowCounts.orders, rows_per_s: Math.round(rows / (ms / 1000)) },
+        };
       } finally {
         await ctx.close();
       }
     }
+    case 'clv':
+      return withData(async (ctx) => {
+        const detail: Record<string, number> = {};
+        const time = async (key: string, fn: () => Promise<unknown>) => {
+          const t0 = performance.now();
+          await fn();
+          detail[key] = Math.round(performance.now() - t0);
+        };
+        await time('summary_ms', () => summarizeClv(ctx, { unit: 'weeks' }));
+        // The 5 s target: BG/NBD + Gamma-Gamma fit and predictions for every customer.
+        const t0 = performance.now();
+        await time('predict_bgnbd_gg_ms', () =>
+          predictClv(ctx, { model: 'bgnbd', unit: 'weeks', horizon: 52, limit: 10 }),
+        );
+        detail.bgnbd_gg_fit_and_predict_ms = Math.round(performance.now() - t0);
+        for (const model of ['bgnbd', 'mbgnbd', 'paretonbd', 'gammagamma'] as const) {
+          await time(`fit_${model}_ms`, () => fitClv(ctx, { model, unit: 'weeks' }));
+        }
+        return { ms: performance.now() - started, detail };
+      });
     default:
       throw new Error(`unknown stage ${stage}`);
   }

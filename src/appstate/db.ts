@@ -105,7 +105,9 @@ function configure(db: Db): void {
 function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`app-state database is at schema ${current}, newer than this program (${MIGRATIONS.length})`);
+    throw new Error(
+      `app-state database is at schema ${current}, newer than this program (${MIGRATIONS.length})`,
+    );
   }
   for (let i = current; i < MIGRATIONS.length; i++) {
     db.transaction(() => {

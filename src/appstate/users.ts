@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { InputError, NotFoundError, OlistError } from '../core/errors.ts';
 import type { Db } from './db.ts';
@@ -15,7 +16,10 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 
 export const usernameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$/, '3–64 characters: letters, digits, _ . @ - (starting with a letter or digit)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$/,
+    '3–64 characters: letters, digits, _ . @ - (starting with a letter or digit)',
+  );
 export const passwordSchema = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
 export const roleSchema = z.enum(ROLES);
 
@@ -41,6 +45,7 @@ function publicUser({ password_hash: _, ...u }: UserRecord): User {
 export class UserStore {
   /** A hash to verify against when the username is unknown, so timing does not reveal which names exist. */
   private dummyHash: Promise<string> | undefined;
+  private byId: Statement | undefined;
 
   constructor(
     private readonly db: Db,
@@ -75,7 +80,9 @@ export class UserStore {
   }
 
   getById(id: number): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id);
+    // Prepared once: it runs on every request with an access token.
+    this.byId ??= this.db.prepare('SELECT * FROM users WHERE id = ?');
+    const row = this.byId.get(id);
     return row ? publicUser(userRow.parse(row)) : undefined;
   }
 
@@ -94,7 +101,9 @@ export class UserStore {
     }
     const ok = await verifyPassword(password, record.password_hash);
     if (!ok || record.disabled) return undefined;
-    this.db.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').run(this.now().toISOString(), record.id);
+    this.db
+      .prepare('UPDATE users SET last_login_at = ? WHERE id = ?')
+      .run(this.now().toISOString(), record.id);
     return publicUser({ ...record, last_login_at: this.now().toISOString() });
   }
 
@@ -119,7 +128,9 @@ export class UserStore {
   /** Number of enabled admins: the last one may not be disabled or demoted. */
   activeAdmins(): number {
     return (
-      this.db.prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0`).get() as { n: number }
+      this.db.prepare(`SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0`).get() as {
+        n: number;
+      }
     ).n;
   }
 

@@ -1,10 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, formatError } from '../core/errors.ts';
+import { register as registerAudit } from './commands/audit.ts';
+import { register as registerClv } from './commands/clv.ts';
 import { register as registerConfig } from './commands/config.ts';
 import { register as registerDatasets } from './commands/datasets.ts';
 import { register as registerGenerate } from './commands/generate.ts';
 import { register as registerIngest } from './commands/ingest.ts';
+import { register as registerServe } from './commands/serve.ts';
 import { register as registerStart } from './commands/start.ts';
+import { register as registerUsers } from './commands/users.ts';
 
 /** Builds the `olist` program; every command module registers itself. */
 export function buildProgram(): Command {
@@ -17,6 +21,10 @@ export function buildProgram(): Command {
     registerGenerate,
     registerIngest,
     registerDatasets,
+    registerClv,
+    registerServe,
+    registerUsers,
+    registerAudit,
     registerConfig,
     registerStart,
   ]) {

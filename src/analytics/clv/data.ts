@@ -7,6 +7,8 @@
  * per distinct x, and log(α + T), log(α + t_x) once per distinct T and t_x, so a
  * likelihood evaluation costs about one exp and one log1p per unique row.
  */
+import { InputError } from '../../core/errors.ts';
+import { Rng } from './random.ts';
 
 /** Compressed summary: unique (frequency, recency, T) rows and how many customers share each. */
 export interface CompressedSummary {
@@ -18,19 +20,8 @@ export interface CompressedSummary {
 
 export type TimeUnit = 'days' | 'weeks';
 
-/** Per-customer summary in a time unit. `monetary` is the mean value of repeat purchases (0 when x = 0). */
-export interface CustomerSummary {
-  readonly ids: readonly string[] | null;
-  readonly idColumn: string | null;
-  readonly frequency: Float64Array;
-  readonly recency: Float64Array;
-  readonly T: Float64Array;
-  readonly monetary: Float64Array | null;
-}
-
-export class ClvInputError extends Error {
-  override readonly name = 'ClvInputError';
-}
+/** Invalid input to the CLV models; an InputError, so the CLI exits 2 and the API answers 400. */
+export class ClvInputError extends InputError {}
 
 /** Checks the definitions every model assumes; throws ClvInputError naming the first offending row. */
 export function validateSummaryArrays(
@@ -238,12 +229,22 @@ export interface PreparedSpend {
   readonly sumWLogM: number;
 }
 
-export function prepareSpend(frequency: Float64Array, monetary: Float64Array, weight?: Float64Array): PreparedSpend {
+export function prepareSpend(
+  frequency: Float64Array,
+  monetary: Float64Array,
+  weight?: Float64Array,
+): PreparedSpend {
   const keep: number[] = [];
   for (let i = 0; i < frequency.length; i++) {
     const x = frequency[i] as number;
     const m = monetary[i] as number;
-    if (x > 0 && m > 0 && Number.isFinite(m) && Number.isFinite(x) && (!weight || (weight[i] as number) > 0)) {
+    if (
+      x > 0 &&
+      m > 0 &&
+      Number.isFinite(m) &&
+      Number.isFinite(x) &&
+      (!weight || (weight[i] as number) > 0)
+    ) {
       keep.push(i);
     }
   }
@@ -287,4 +288,64 @@ export function prepareSpend(frequency: Float64Array, monetary: Float64Array, we
     sumWXLogM,
     sumWLogM,
   };
+}
+
+/**
+ * Horvitz–Thompson subsample of weighted rows: row i is kept with probability
+ * π_i = min(1, f·w_i) and reweighted to w_i/π_i, so weighted sums (the log-likelihood) stay
+ * unbiased. Used to find a warm start cheaply before polishing on all rows.
+ */
+export function subsampleRows(
+  weight: Float64Array,
+  targetRows: number,
+  seed: number,
+): { keep: Int32Array; weight: Float64Array } {
+  const n = weight.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weight[i] as number;
+  // Solve Σ min(1, f w_i) ≈ target by a few fixed-point steps (exact when no row is capped).
+  let f = targetRows / total;
+  for (let it = 0; it < 5; it++) {
+    let capped = 0;
+    let rest = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weight[i] as number;
+      if (f * w >= 1) capped++;
+      else rest += w;
+    }
+    if (rest <= 0) break;
+    f = Math.max(f, (targetRows - capped) / rest);
+  }
+  const rng = new Rng(seed);
+  const keep: number[] = [];
+  const w2: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = weight[i] as number;
+    if (!(w > 0)) continue;
+    const pi = Math.min(1, f * w);
+    if (pi >= 1 || rng.next() < pi) {
+      keep.push(i);
+      w2.push(w / pi);
+    }
+  }
+  return { keep: Int32Array.from(keep), weight: Float64Array.from(w2) };
+}
+
+export function subsamplePurchases(d: PreparedPurchases, targetRows: number, seed = 1): PreparedPurchases {
+  const s = subsampleRows(d.w, targetRows, seed);
+  return preparePurchases({
+    frequency: Float64Array.from(s.keep, (i) => d.x[i] as number),
+    recency: Float64Array.from(s.keep, (i) => d.tx[i] as number),
+    T: Float64Array.from(s.keep, (i) => d.T[i] as number),
+    weight: s.weight,
+  });
+}
+
+export function subsampleSpend(d: PreparedSpend, targetRows: number, seed = 1): PreparedSpend {
+  const s = subsampleRows(d.w, targetRows, seed);
+  return prepareSpend(
+    Float64Array.from(s.keep, (i) => d.x[i] as number),
+    Float64Array.from(s.keep, (i) => d.m[i] as number),
+    s.weight,
+  );
 }

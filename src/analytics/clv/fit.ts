@@ -10,20 +10,25 @@
  */
 import { bgnbdLogLik } from './bgnbd.ts';
 import {
-  type CompressedSummary,
   ClvInputError,
+  type CompressedSummary,
   type PreparedPurchases,
   type PreparedSpend,
   preparePurchases,
   prepareSpend,
+  subsamplePurchases,
+  subsampleSpend,
 } from './data.ts';
 import { gammaGammaLogLik } from './gammagamma.ts';
 import { mbgnbdLogLik } from './mbgnbd.ts';
 import {
+  bfgs,
+  hessianFromFunction,
   hessianFromGradient,
   invertSpd,
   minimizeRobust,
   type ObjectiveGradFn,
+  type RobustResult,
   type StartReport,
   withNumericGradient,
 } from './optimize.ts';
@@ -57,6 +62,12 @@ export interface FitOptions {
   readonly maxIterations?: number;
   /** Gradient tolerance (infinity norm, on the mean objective in log-parameters). */
   readonly gtol?: number;
+  /**
+   * Above this many unique rows the starts run on a weighted subsample of `subsampleRows`
+   * rows and the best is polished on all rows (default 40,000 / 20,000). 0 disables.
+   */
+  readonly subsampleAbove?: number;
+  readonly subsampleRows?: number;
 }
 
 export interface Convergence {
@@ -66,7 +77,10 @@ export interface Convergence {
   readonly iterations: number;
   readonly evaluations: number;
   readonly gradient_norm: number | null;
+  /** Starting points tried (on the subsample when one was used). */
   readonly starts: readonly StartReport[];
+  /** Rows of the Horvitz–Thompson subsample the starts ran on, or null when all rows were used. */
+  readonly subsample_rows: number | null;
 }
 
 export interface FitResult {
@@ -86,7 +100,9 @@ export interface FitResult {
   readonly warnings: readonly string[];
 }
 
-const THETA_BOUND = 40; // |ln θ| beyond this is treated as leaving the parameter space
+const THETA_BOUND = 40;
+const SUBSAMPLE_ABOVE = 40_000;
+const SUBSAMPLE_ROWS = 20_000; // |ln θ| beyond this is treated as leaving the parameter space
 
 type LogLikFn = (p: Float64Array, grad: Float64Array | null) => number;
 
@@ -94,12 +110,17 @@ function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+interface Likelihood {
+  readonly ll: LogLikFn;
+  readonly totalWeight: number;
+  readonly rows: number;
+}
+
 function fitGeneric(
   model: ClvModelName,
-  ll: LogLikFn,
+  full: Likelihood,
+  sub: Likelihood | null,
   analyticGradient: boolean,
-  totalWeight: number,
-  nRows: number,
   defaultStarts: readonly (readonly number[])[],
   options: FitOptions,
 ): FitResult {
@@ -107,41 +128,83 @@ function fitGeneric(
   const k = names.length;
   const penalizer = options.penalizer ?? 0;
   if (!(penalizer >= 0) || !Number.isFinite(penalizer)) throw new ClvInputError('penalizer must be >= 0');
-  const N = totalWeight;
-  const natural = new Float64Array(k);
-  const gNat = new Float64Array(k);
-  const objective = (theta: Float64Array, g: Float64Array | null): number => {
-    for (let i = 0; i < k; i++) {
-      const t = theta[i] as number;
-      if (!(Math.abs(t) <= THETA_BOUND)) return Number.POSITIVE_INFINITY;
-      natural[i] = Math.exp(t);
-    }
-    const v = ll(natural, g ? gNat : null);
-    if (!Number.isFinite(v)) return Number.POSITIVE_INFINITY;
-    let pen = 0;
-    for (let i = 0; i < k; i++) pen += (natural[i] as number) ** 2;
-    if (g) {
+  const N = full.totalWeight;
+  const nRows = full.rows;
+  const makeObjective = (lik: Likelihood) => {
+    const natural = new Float64Array(k);
+    const gNat = new Float64Array(k);
+    const W = lik.totalWeight;
+    return (theta: Float64Array, g: Float64Array | null): number => {
       for (let i = 0; i < k; i++) {
-        const p = natural[i] as number;
-        g[i] = (-(gNat[i] as number) * p) / N + 2 * penalizer * p * p;
+        const t = theta[i] as number;
+        if (!(Math.abs(t) <= THETA_BOUND)) return Number.POSITIVE_INFINITY;
+        natural[i] = Math.exp(t);
       }
-    }
-    return -v / N + penalizer * pen;
+      const v = lik.ll(natural, g ? gNat : null);
+      if (!Number.isFinite(v)) return Number.POSITIVE_INFINITY;
+      let pen = 0;
+      for (let i = 0; i < k; i++) pen += (natural[i] as number) ** 2;
+      if (g) {
+        for (let i = 0; i < k; i++) {
+          const p = natural[i] as number;
+          g[i] = (-(gNat[i] as number) * p) / W + 2 * penalizer * p * p;
+        }
+      }
+      return -v / W + penalizer * pen;
+    };
   };
-  const fg: ObjectiveGradFn = analyticGradient
-    ? (theta, g) => objective(theta, g)
-    : withNumericGradient((theta) => objective(theta, null), 1e-6);
+  const makeFg = (lik: Likelihood): ObjectiveGradFn => {
+    const objective = makeObjective(lik);
+    return analyticGradient
+      ? (theta, g) => objective(theta, g)
+      : withNumericGradient((theta) => objective(theta, null), 1e-6);
+  };
+  const ll = full.ll;
+  const fg = makeFg(full);
+  const objectiveFull = makeObjective(full);
 
   const startsNat = options.starts ?? defaultStarts;
   const starts = startsNat.map((s) => {
     if (s.length !== k) throw new ClvInputError(`${model} starting points need ${k} values`);
     return Float64Array.from(s, (v) => {
-      if (!(v > 0) || !Number.isFinite(v)) throw new ClvInputError('starting values must be positive and finite');
+      if (!(v > 0) || !Number.isFinite(v))
+        throw new ClvInputError('starting values must be positive and finite');
       return Math.log(v);
     });
   });
   const gtol = options.gtol ?? (analyticGradient ? 1e-8 : 1e-6);
-  const res = minimizeRobust(fg, starts, { gtol, maxIterations: options.maxIterations ?? 1000 });
+  const baseOpt = { gtol, maxIterations: options.maxIterations ?? 1000 };
+  const optFor = (lik: Likelihood) => {
+    if (analyticGradient) return baseOpt;
+    const value = makeObjective(lik);
+    return { ...baseOpt, valueOnly: (theta: Float64Array) => value(theta, null) };
+  };
+  const opt = optFor(full);
+  let res: RobustResult;
+  if (sub) {
+    const rs = minimizeRobust(makeFg(sub), starts, optFor(sub));
+    const polish = bfgs(
+      fg,
+      rs.x,
+      rs.inverseHessian ? { ...opt, initialInverseHessian: rs.inverseHessian } : opt,
+    );
+    if (polish.converged) {
+      res = {
+        ...polish,
+        method: `${rs.method} on a ${sub.rows}-row subsample, then bfgs on all rows`,
+        starts: rs.starts,
+      };
+    } else {
+      const again = minimizeRobust(fg, [polish.x, ...starts], opt);
+      res = {
+        ...again,
+        evaluations: again.evaluations + polish.evaluations,
+        method: `subsample start did not polish (${polish.reason}); ${again.method} on all rows`,
+      };
+    }
+  } else {
+    res = minimizeRobust(fg, starts, opt);
+  }
   const warnings: string[] = [];
 
   const theta = res.x;
@@ -161,18 +224,44 @@ function fitGeneric(
     );
     if (!converged) reason = `${reason}; ${desc} diverging towards the boundary`;
   }
-  if (!converged) warnings.push(`fit did not converge: ${reason}`);
+  if (converged && res.gradNorm > 1e-4) {
+    converged = false;
+    reason = `gradient norm ${res.gradNorm.toExponential(2)} too large at the reported estimate`;
+  }
 
   // Standard errors.
   const se: Record<string, number | null> = {};
   const ci: Record<string, readonly [number, number] | null> = {};
   let cov: Float64Array | null = null;
   if (loglik !== null) {
-    const H = hessianFromGradient(fg, theta, 1e-4);
+    // Central differences on small data; forward (half the evaluations) on large data.
+    const H = analyticGradient
+      ? nRows > SUBSAMPLE_ABOVE
+        ? hessianFromGradient(fg, theta, 1e-5, true)
+        : hessianFromGradient(fg, theta, 1e-4)
+      : hessianFromFunction(
+          (t) => objectiveFull(t, null),
+          theta,
+          nRows > SUBSAMPLE_ABOVE ? 1e-4 : 1e-3,
+          nRows > SUBSAMPLE_ABOVE,
+        );
     for (let i = 0; i < H.length; i++) H[i] = (H[i] as number) * N;
     cov = invertSpd(H, k);
-    if (!cov) warnings.push('standard errors unavailable: the Hessian is not positive definite at the estimate');
+    if (!cov) {
+      warnings.push('standard errors unavailable: the Hessian is not positive definite at the estimate');
+      if (converged) {
+        // A flat or saddle point is not a maximum: the data do not identify the parameters.
+        const extreme = names.filter((_, i) => Math.abs(theta[i] as number) > 9);
+        converged = false;
+        reason =
+          'no interior maximum: the log-likelihood is flat or curved the wrong way at the estimate (Hessian not ' +
+          `positive definite), so the data do not identify the parameters${
+            extreme.length ? ` (${extreme.join(', ')} at an extreme value)` : ''
+          }; consider a penalizer`;
+      }
+    }
   }
+  if (!converged) warnings.push(`fit did not converge: ${reason}`);
   for (let i = 0; i < k; i++) {
     const name = names[i] as string;
     const v = cov ? (cov[i * k + i] as number) : Number.NaN;
@@ -194,10 +283,6 @@ function fitGeneric(
       warnings.push(`${other.length} start(s) converged to a worse local optimum; the best one is reported`);
     }
   }
-  if (converged && res.gradNorm > 1e-4) {
-    converged = false;
-    reason = `gradient norm ${res.gradNorm.toExponential(2)} too large at the reported estimate`;
-  }
   return {
     model,
     params,
@@ -217,6 +302,7 @@ function fitGeneric(
       evaluations: res.evaluations,
       gradient_norm: finiteOrNull(res.gradNorm),
       starts: res.starts,
+      subsample_rows: sub ? sub.rows : null,
     },
     warnings,
   };
@@ -253,14 +339,19 @@ export function fitPurchaseModel(
 ): FitResult {
   const d = 'xIdx' in data ? data : preparePurchases(data);
   const starts = purchaseStarts(model, d);
-  switch (model) {
-    case 'bgnbd':
-      return fitGeneric(model, (p, g) => bgnbdLogLik(p, d, g), true, d.totalWeight, d.n, starts, options);
-    case 'mbgnbd':
-      return fitGeneric(model, (p, g) => mbgnbdLogLik(p, d, g), true, d.totalWeight, d.n, starts, options);
-    case 'paretonbd':
-      return fitGeneric(model, (p) => paretonbdLogLik(p, d), false, d.totalWeight, d.n, starts, options);
-  }
+  const above = options.subsampleAbove ?? SUBSAMPLE_ABOVE;
+  const s = above > 0 && d.n > above ? subsamplePurchases(d, options.subsampleRows ?? SUBSAMPLE_ROWS) : null;
+  const lik = (data: PreparedPurchases): Likelihood => {
+    switch (model) {
+      case 'bgnbd':
+        return { ll: (p, g) => bgnbdLogLik(p, data, g), totalWeight: data.totalWeight, rows: data.n };
+      case 'mbgnbd':
+        return { ll: (p, g) => mbgnbdLogLik(p, data, g), totalWeight: data.totalWeight, rows: data.n };
+      case 'paretonbd':
+        return { ll: (p) => paretonbdLogLik(p, data), totalWeight: data.totalWeight, rows: data.n };
+    }
+  };
+  return fitGeneric(model, lik(d), s ? lik(s) : null, model !== 'paretonbd', starts, options);
 }
 
 /** Fits Gamma-Gamma on repeat buyers (rows with frequency > 0 and positive monetary value). */
@@ -277,7 +368,14 @@ export function fitGammaGamma(
     [2, 3, mean],
     [5, 5, (4 * mean) / 5],
   ];
-  return fitGeneric('gammagamma', (p, g) => gammaGammaLogLik(p, d, g), true, d.totalWeight, d.n, starts, options);
+  const above = options.subsampleAbove ?? SUBSAMPLE_ABOVE;
+  const s = above > 0 && d.n > above ? subsampleSpend(d, options.subsampleRows ?? SUBSAMPLE_ROWS) : null;
+  const lik = (data: PreparedSpend): Likelihood => ({
+    ll: (p, g) => gammaGammaLogLik(p, data, g),
+    totalWeight: data.totalWeight,
+    rows: data.n,
+  });
+  return fitGeneric('gammagamma', lik(d), s ? lik(s) : null, true, starts, options);
 }
 
 /** Parameter vector (natural scale, in the literature's order) from a fit or a params record. */

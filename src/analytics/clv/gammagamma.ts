@@ -40,19 +40,25 @@ export function gammaGammaLogLik(params: Float64Array, d: PreparedSpend, grad: F
   // (px − 1) ln m summed: p Σ w x ln m − Σ w ln m
   total += p * d.sumWXLogM - d.sumWLogM;
   if (grad) gp += d.sumWXLogM;
+  let sum = 0; // Neumaier-compensated (see bgnbd.ts)
+  let comp = 0;
   for (let i = 0; i < d.n; i++) {
     const w = d.w[i] as number;
     const x = d.x[i] as number;
     const gxm = g + x * (d.m[i] as number);
     const l = Math.log(gxm);
     const pxq = p * x + q;
-    total -= w * pxq * l;
+    const term = -w * pxq * l;
+    const s1 = sum + term;
+    comp += Math.abs(sum) >= Math.abs(term) ? sum - s1 + term : term - s1 + sum;
+    sum = s1;
     if (grad) {
       gp -= w * x * l;
       gq -= w * l;
       gg -= (w * pxq) / gxm;
     }
   }
+  total += sum + comp;
   if (grad) {
     grad[0] = gp;
     grad[1] = gq;

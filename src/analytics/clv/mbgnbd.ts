@@ -63,7 +63,8 @@ export function mbgnbdLogLik(p: Float64Array, d: PreparedPurchases, grad: Float6
     logAtx[k] = Math.log(v);
     invAtx[k] = 1 / v;
   }
-  let total = 0;
+  let sum = 0; // Neumaier-compensated (see bgnbd.ts)
+  let comp = 0;
   for (let i = 0; i < d.n; i++) {
     const w = d.w[i] as number;
     const x = d.x[i] as number;
@@ -85,7 +86,10 @@ export function mbgnbdLogLik(p: Float64Array, d: PreparedPurchases, grad: Float6
       ll = u + Math.log1p(e);
       omega = e / (1 + e);
     }
-    total += w * ((cx[xi] as number) + ll);
+    const term = w * ((cx[xi] as number) + ll);
+    const s1 = sum + term;
+    comp += Math.abs(sum) >= Math.abs(term) ? sum - s1 + term : term - s1 + sum;
+    sum = s1;
     if (grad) {
       const om1 = 1 - omega;
       gR -= w * (om1 * (logAT[ti] as number) + omega * (logAtx[si] as number));
@@ -95,7 +99,7 @@ export function mbgnbdLogLik(p: Float64Array, d: PreparedPurchases, grad: Float6
     }
   }
   const W = d.totalWeight;
-  total += W * r * Math.log(alpha);
+  const total = sum + comp + W * r * Math.log(alpha);
   if (grad) {
     grad[0] = gR + W * Math.log(alpha);
     grad[1] = gAlpha + (W * r) / alpha;
@@ -111,22 +115,34 @@ export function mbgnbdPAlive(p: Float64Array, x: number, tx: number, T: number):
   const alpha = p[1] as number;
   const a = p[2] as number;
   const b = p[3] as number;
-  return invOnePlusExp(Math.log(a) - Math.log(b + x) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)));
+  return invOnePlusExp(
+    Math.log(a) - Math.log(b + x) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx)),
+  );
 }
 
 /**
- * E[Y(t) | x, t_x, T] = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; z)] · P(alive),
- * z = t/(α+T+t), evaluated as (a+b+x) · G(a+b−r, a−1, a+b+x, z) · P(alive).
+ * E[Y(t) | alive, x, T] = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; z)],
+ * z = t/(α+T+t), evaluated as (a+b+x) · G(a+b−r, a−1, a+b+x, z). Independent of t_x.
  */
-export function mbgnbdConditionalExpected(p: Float64Array, t: number, x: number, tx: number, T: number): number {
+export function mbgnbdExpectedIfAlive(p: Float64Array, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const r = p[0] as number;
   const alpha = p[1] as number;
   const a = p[2] as number;
   const b = p[3] as number;
   const z = t / (alpha + T + t);
-  const g = hypG(a + b - r, a - 1, a + b + x, z).value;
-  return Math.max(0, (a + b + x) * g * mbgnbdPAlive(p, x, tx, T));
+  return Math.max(0, (a + b + x) * hypG(a + b - r, a - 1, a + b + x, z).value);
+}
+
+/** E[Y(t) | x, t_x, T] = E[Y(t) | alive, x, T] · P(alive | x, t_x, T). */
+export function mbgnbdConditionalExpected(
+  p: Float64Array,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  return mbgnbdExpectedIfAlive(p, t, x, T) * mbgnbdPAlive(p, x, tx, T);
 }
 
 /** E[X(t)] = b/(a−1) · [1 − (α/(α+t))^r 2F1(r, b+1; a+b; t/(α+t))] = b · G(a+b−r, a−1, a+b, t/(α+t)). */

@@ -19,6 +19,13 @@ export interface OptimizeOptions {
   readonly maxIterations?: number;
   /** Largest step (Euclidean, in the optimised coordinates) a single line search may take. */
   readonly maxStep?: number;
+  /** Starting inverse-Hessian approximation (row-major n×n), e.g. from a fit on a subsample. */
+  readonly initialInverseHessian?: Float64Array;
+  /**
+   * Value-only objective. When given, the line search is Armijo backtracking on values and the
+   * (expensive, e.g. numerical) gradient is taken only at accepted points.
+   */
+  readonly valueOnly?: ObjectiveFn;
 }
 
 export interface OptimizeResult {
@@ -30,6 +37,8 @@ export interface OptimizeResult {
   readonly converged: boolean;
   readonly reason: string;
   readonly method: string;
+  /** Final BFGS inverse-Hessian approximation (BFGS only). */
+  readonly inverseHessian?: Float64Array;
 }
 
 const safe = (v: number): number => (Number.isFinite(v) ? v : Number.POSITIVE_INFINITY);
@@ -132,6 +141,7 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
     for (let i = 0; i < n; i++) H[i * n + i] = scale;
   };
   resetH(1);
+  const H0 = options.initialInverseHessian;
   const d = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
@@ -144,6 +154,10 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
   let stalled = 0;
   let justReset = false;
   let scaleNext = true;
+  if (H0 && H0.length === n * n && H0.every((v) => Number.isFinite(v))) {
+    H.set(H0);
+    scaleNext = false;
+  }
 
   for (; iterations < maxIter; iterations++) {
     const gn = normInf(g);
@@ -164,6 +178,14 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
       for (let i = 0; i < n; i++) d[i] = -(g[i] as number);
       dg = dot(d, g);
     }
+    // With an informative inverse Hessian, −dg ≈ 2 × the decrease still available: if that is below
+    // the objective's rounding level, the point is optimal to machine precision (and a line search
+    // would only chase rounding noise).
+    if (!scaleNext && -dg <= 1e-13 * Math.max(1, Math.abs(f))) {
+      converged = true;
+      reason = 'objective at machine precision (predicted decrease below rounding level)';
+      break;
+    }
     const dNorm = Math.sqrt(dot(d, d));
     const alphaMax = dNorm > 0 ? maxStep / dNorm : 1;
 
@@ -177,11 +199,34 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
     let prev = p0;
     let alpha = Math.min(1, alphaMax);
     let accepted: LinePoint | null = null;
-    const zoom = (lo: LinePoint, hi: LinePoint): LinePoint | null => {
+    const valueOnly = options.valueOnly;
+    if (valueOnly) {
+      // Armijo backtracking with safeguarded quadratic interpolation, values only.
       for (let k = 0; k < 40; k++) {
+        for (let i = 0; i < n; i++) xNew[i] = (x[i] as number) + alpha * (d[i] as number);
+        evaluations++;
+        const fv = safe(valueOnly(xNew));
+        if (Number.isFinite(fv) && fv <= f + c1 * alpha * dg) {
+          const fAcc = eval_(xNew, gNew);
+          accepted = { alpha, f: fAcc, d: dot(gNew, d) };
+          break;
+        }
+        const q = Number.isFinite(fv) ? (-dg * alpha * alpha) / (2 * (fv - f - dg * alpha)) : 0.1 * alpha;
+        alpha = Math.min(0.5 * alpha, Math.max(0.1 * alpha, q));
+      }
+    }
+    const zoom = (lo: LinePoint, hi: LinePoint): LinePoint | null => {
+      for (let k = 0; k < 20; k++) {
         const a =
-          Number.isFinite(hi.f) && Number.isFinite(hi.d) ? cubicMin(lo, hi) : lo.alpha + 0.2 * (hi.alpha - lo.alpha);
+          Number.isFinite(hi.f) && Number.isFinite(hi.d)
+            ? cubicMin(lo, hi)
+            : lo.alpha + 0.2 * (hi.alpha - lo.alpha);
         const p = phi(a);
+        // Values indistinguishable at rounding level: accept a sufficient-decrease point or give up.
+        if (Number.isFinite(p.f) && Math.abs(p.f - f) <= 1e-15 * Math.max(1, Math.abs(f))) {
+          if (p.f < f) return p;
+          break;
+        }
         if (!Number.isFinite(p.f) || p.f > f + c1 * a * dg || p.f >= lo.f) {
           hi = p;
         } else {
@@ -198,7 +243,7 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
       }
       return null;
     };
-    for (let k = 0; k < 30; k++) {
+    for (let k = 0; k < 30 && !valueOnly; k++) {
       const p = phi(alpha);
       if (!Number.isFinite(p.f) || p.f > f + c1 * alpha * dg || (k > 0 && p.f >= prev.f)) {
         accepted = zoom(prev, p);
@@ -283,7 +328,7 @@ export function bfgs(fg: ObjectiveGradFn, x0: Float64Array, options: OptimizeOpt
     converged = true;
     reason = 'gradient norm below tolerance';
   }
-  return { x, f, gradNorm, iterations, evaluations, converged, reason, method: 'bfgs' };
+  return { x, f, gradNorm, iterations, evaluations, converged, reason, method: 'bfgs', inverseHessian: H };
 }
 
 /** Nelder–Mead simplex search (standard coefficients), used as the derivative-free fallback. */
@@ -316,7 +361,8 @@ export function nelderMead(
   const centroid = new Float64Array(n);
   const trial = (coef: number, worst: Float64Array): Float64Array => {
     const p = new Float64Array(n);
-    for (let i = 0; i < n; i++) p[i] = (centroid[i] as number) + coef * ((worst[i] as number) - (centroid[i] as number));
+    for (let i = 0; i < n; i++)
+      p[i] = (centroid[i] as number) + coef * ((worst[i] as number) - (centroid[i] as number));
     return p;
   };
   let iterations = 0;
@@ -373,7 +419,8 @@ export function nelderMead(
         for (let k = 1; k <= n; k++) {
           const idx = order[k] as number;
           const pk = pts[idx] as Float64Array;
-          for (let i = 0; i < n; i++) pk[i] = (pb[i] as number) + 0.5 * ((pk[i] as number) - (pb[i] as number));
+          for (let i = 0; i < n; i++)
+            pk[i] = (pb[i] as number) + 0.5 * ((pk[i] as number) - (pb[i] as number));
           vals[idx] = ev(pk);
         }
       }
@@ -420,10 +467,19 @@ export function minimizeRobust(
   let best: OptimizeResult | null = null;
   let evaluations = 0;
   for (const start of starts) {
+    // Two converged starts agreeing on the optimum are enough.
+    const agreeing = reports.filter((s) => s.converged);
+    if (
+      agreeing.length >= 2 &&
+      Math.abs((agreeing[0] as StartReport).f - (agreeing[1] as StartReport).f) <=
+        1e-9 * Math.max(1, Math.abs((agreeing[0] as StartReport).f))
+    ) {
+      break;
+    }
     let r = bfgs(fg, start, options);
     evaluations += r.evaluations;
     if (!r.converged) {
-      const nm = nelderMead(f, Number.isFinite(r.f) ? r.x : start);
+      const nm = nelderMead(options.valueOnly ?? f, Number.isFinite(r.f) ? r.x : start);
       evaluations += nm.evaluations;
       const polished = bfgs(fg, nm.x, options);
       evaluations += polished.evaluations;
@@ -435,7 +491,13 @@ export function minimizeRobust(
         gradNorm: pick === polished ? polished.gradNorm : Number.NaN,
       };
     }
-    reports.push({ start: Array.from(start), f: r.f, converged: r.converged, method: r.method, reason: r.reason });
+    reports.push({
+      start: Array.from(start),
+      f: r.f,
+      converged: r.converged,
+      method: r.method,
+      reason: r.reason,
+    });
     if (
       best === null ||
       (r.converged && !best.converged) ||
@@ -449,28 +511,87 @@ export function minimizeRobust(
 }
 
 /**
- * Hessian by central differences: of the analytic gradient when `fg` supplies one
- * (n pairs of gradient evaluations), symmetrised. Returns a row-major n×n array.
+ * Hessian by finite differences of the analytic gradient, symmetrised; row-major n×n.
+ * Central differences by default (2n gradient evaluations); `forward` uses n + 1, accurate to
+ * O(step) — ample for standard errors on large data where each evaluation is expensive.
  */
-export function hessianFromGradient(fg: ObjectiveGradFn, x: Float64Array, step = 1e-4): Float64Array {
+export function hessianFromGradient(
+  fg: ObjectiveGradFn,
+  x: Float64Array,
+  step = 1e-4,
+  forward = false,
+): Float64Array {
   const n = x.length;
   const H = new Float64Array(n * n);
   const gp = new Float64Array(n);
   const gm = new Float64Array(n);
   const xp = Float64Array.from(x);
+  if (forward) fg(x, gm);
   for (let j = 0; j < n; j++) {
     const xj = x[j] as number;
     const h = step * Math.max(1, Math.abs(xj));
     xp[j] = xj + h;
     fg(xp, gp);
-    xp[j] = xj - h;
-    fg(xp, gm);
+    if (!forward) {
+      xp[j] = xj - h;
+      fg(xp, gm);
+    }
     xp[j] = xj;
-    for (let i = 0; i < n; i++) H[i * n + j] = ((gp[i] as number) - (gm[i] as number)) / (2 * h);
+    const span = forward ? h : 2 * h;
+    for (let i = 0; i < n; i++) H[i * n + j] = ((gp[i] as number) - (gm[i] as number)) / span;
   }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const v = 0.5 * ((H[i * n + j] as number) + (H[j * n + i] as number));
+      H[i * n + j] = v;
+      H[j * n + i] = v;
+    }
+  }
+  return H;
+}
+
+/**
+ * Hessian from function values only, used where gradients are themselves numerical; row-major n×n.
+ * Central second differences (1 + 2n + 2n(n−1) evaluations), or forward differences
+ * (1 + n + n(n+1)/2 evaluations, O(step) accurate) when `forward` is set.
+ */
+export function hessianFromFunction(
+  f: ObjectiveFn,
+  x: Float64Array,
+  step = 1e-3,
+  forward = false,
+): Float64Array {
+  const n = x.length;
+  const H = new Float64Array(n * n);
+  const p = Float64Array.from(x);
+  const h = Array.from(x, (v) => step * Math.max(1, Math.abs(v)));
+  const f0 = f(p);
+  const at = (i: number, di: number, j: number, dj: number): number => {
+    p.set(x);
+    p[i] = (p[i] as number) + di;
+    p[j] = (p[j] as number) + dj;
+    return f(p);
+  };
+  if (forward) {
+    const fi = h.map((hi, i) => at(i, hi, i, 0));
+    for (let i = 0; i < n; i++) {
+      const hi = h[i] as number;
+      for (let j = i; j < n; j++) {
+        const hj = h[j] as number;
+        const v = (at(i, hi, j, hj) - (fi[i] as number) - (fi[j] as number) + f0) / (hi * hj);
+        H[i * n + j] = v;
+        H[j * n + i] = v;
+      }
+    }
+    return H;
+  }
+  for (let i = 0; i < n; i++) {
+    const hi = h[i] as number;
+    H[i * n + i] = (at(i, hi, i, 0) - 2 * f0 + at(i, -hi, i, 0)) / (hi * hi);
+    for (let j = i + 1; j < n; j++) {
+      const hj = h[j] as number;
+      const v =
+        (at(i, hi, j, hj) - at(i, hi, j, -hj) - at(i, -hi, j, hj) + at(i, -hi, j, -hj)) / (4 * hi * hj);
       H[i * n + j] = v;
       H[j * n + i] = v;
     }

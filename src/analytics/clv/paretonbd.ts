@@ -53,7 +53,13 @@ const GL_W = new Float64Array(GL_N);
 /**
  * ln ∫_y^∞ (α+u)^−p (β+u)^−q du by quadrature (p + q > 1). Exposed for tests.
  */
-export function logTailIntegralQuadrature(p: number, q: number, alpha: number, beta: number, y: number): number {
+export function logTailIntegralQuadrature(
+  p: number,
+  q: number,
+  alpha: number,
+  beta: number,
+  y: number,
+): number {
   const k = Math.min(alpha, beta);
   const da = alpha - k;
   const db = beta - k;
@@ -101,7 +107,14 @@ export function logTailIntegralQuadrature(p: number, q: number, alpha: number, b
 }
 
 /** ln J(y) for purchase exponent p = r+x and dropout exponent q = s+1 (see the module comment). */
-export function logTailIntegral(r: number, alpha: number, s: number, beta: number, x: number, y: number): number {
+export function logTailIntegral(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  y: number,
+): number {
   const rsf = r + s + x;
   const m = Math.max(alpha, beta);
   const z = Math.abs(alpha - beta) / (m + y);
@@ -144,43 +157,47 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
   const nx = d.xs.length;
   const cx = new Float64Array(nx);
   const lgR = lgamma(r);
-  const logS = Math.log(s);
   for (let k = 0; k < nx; k++) cx[k] = lgamma((d.xs[k] as number) + r) - lgR;
-  // ln J at (x, T) and at (x, t_x).
+  // Per customer, L / (Γ(r+x) α^r β^s / Γ(r)) = e^A + s (J(t_x) − J(T)) = (e^A − e^C) + e^B with
+  //   A = −(r+x) ln(α+T) − s ln(β+T),  C = ln s + ln J(T)   (both depend on (x, T) only),
+  //   B = ln s + ln J(t_x)                                    (depends on (x, t_x) only),
+  // and e^C ≤ e^A since s J(T) ≤ (α+T)^−(r+x) (β+T)^−s. So ln(e^A − e^C) is computed once per
+  // (x, T) pair, B once per (x, t_x) pair, and each row costs one logaddexp.
+  const logS = Math.log(s);
   const nT = pairs.xT.a.length;
-  const logJT = new Float64Array(nT);
+  const aPrime = new Float64Array(nT);
   for (let k = 0; k < nT; k++) {
     const x = d.xs[pairs.xT.a[k] as number] as number;
-    logJT[k] = logTailIntegral(r, alpha, s, beta, x, d.Ts[pairs.xT.b[k] as number] as number);
+    const T = d.Ts[pairs.xT.b[k] as number] as number;
+    const A = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+    const C = logS + logTailIntegral(r, alpha, s, beta, x, T);
+    aPrime[k] = A + log1mExp(Math.max(A - C, 0));
   }
   const ntx = pairs.xtx.a.length;
-  const logJtx = new Float64Array(ntx);
+  const bTerm = new Float64Array(ntx);
   for (let k = 0; k < ntx; k++) {
     const x = d.xs[pairs.xtx.a[k] as number] as number;
-    logJtx[k] = logTailIntegral(r, alpha, s, beta, x, d.txs[pairs.xtx.b[k] as number] as number);
+    bTerm[k] = logS + logTailIntegral(r, alpha, s, beta, x, d.txs[pairs.xtx.b[k] as number] as number);
   }
-  const nTs = d.Ts.length;
-  const logAT = new Float64Array(nTs);
-  const logBT = new Float64Array(nTs);
-  for (let k = 0; k < nTs; k++) {
-    logAT[k] = Math.log(alpha + (d.Ts[k] as number));
-    logBT[k] = Math.log(beta + (d.Ts[k] as number));
-  }
-  let total = 0;
+  let sum = 0; // Neumaier-compensated (see bgnbd.ts)
+  let comp = 0;
   const xTIdx = pairs.xT.index;
   const xtxIdx = pairs.xtx.index;
+  const NEG_INF = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < d.n; i++) {
-    const x = d.x[i] as number;
-    const xi = d.xIdx[i] as number;
-    const ti = d.TIdx[i] as number;
-    const first = -(r + x) * (logAT[ti] as number) - s * (logBT[ti] as number);
-    const lJtx = logJtx[xtxIdx[i] as number] as number;
-    const lJT = logJT[xTIdx[i] as number] as number;
-    // s/(r+s+x) · A0 = s · (J(t_x) − J(T))
-    const second = logS + lJtx + log1mExp(lJtx - lJT);
-    total += (d.w[i] as number) * ((cx[xi] as number) + logAddExp(first, second));
+    const u = aPrime[xTIdx[i] as number] as number;
+    const v = bTerm[xtxIdx[i] as number] as number;
+    let ll: number;
+    if (u === NEG_INF) ll = v;
+    else if (v === NEG_INF) ll = u;
+    else if (u > v) ll = u + Math.log1p(Math.exp(v - u));
+    else ll = v + Math.log1p(Math.exp(u - v));
+    const term = (d.w[i] as number) * ((cx[d.xIdx[i] as number] as number) + ll);
+    const s1 = sum + term;
+    comp += Math.abs(sum) >= Math.abs(term) ? sum - s1 + term : term - s1 + sum;
+    sum = s1;
   }
-  total += d.totalWeight * (r * Math.log(alpha) + s * Math.log(beta));
+  const total = sum + comp + d.totalWeight * (r * Math.log(alpha) + s * Math.log(beta));
   return Number.isFinite(total) ? total : Number.NEGATIVE_INFINITY;
 }
 
@@ -211,17 +228,30 @@ export function paretonbdPAlive(p: Float64Array, x: number, tx: number, T: numbe
 }
 
 /**
- * E[Y(t) | x, t_x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive)
- * (FHL 2005 note, eq. 29), with the s → 1 limit handled.
+ * E[Y(t) | alive, x, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)], with the s → 1
+ * limit handled. Independent of t_x.
  */
-export function paretonbdConditionalExpected(p: Float64Array, t: number, x: number, tx: number, T: number): number {
+export function paretonbdExpectedIfAlive(p: Float64Array, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const r = p[0] as number;
   const alpha = p[1] as number;
   const s = p[2] as number;
   const beta = p[3] as number;
-  const factor = oneMinusExpOverC(s - 1, Math.log1p(t / (beta + T)));
-  return Math.max(0, (((r + x) * (beta + T)) / (alpha + T)) * factor * paretonbdPAlive(p, x, tx, T));
+  return Math.max(
+    0,
+    (((r + x) * (beta + T)) / (alpha + T)) * oneMinusExpOverC(s - 1, Math.log1p(t / (beta + T))),
+  );
+}
+
+/** E[Y(t) | x, t_x, T] (FHL 2005 note, eq. 29) = E[Y(t) | alive, x, T] · P(alive | x, t_x, T). */
+export function paretonbdConditionalExpected(
+  p: Float64Array,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
+  return paretonbdExpectedIfAlive(p, t, x, T) * paretonbdPAlive(p, x, tx, T);
 }
 
 /** E[X(t)] = rβ / (α(s−1)) · [1 − (β/(β+t))^(s−1)]. */

@@ -5,18 +5,29 @@
  *
  * Per-customer work is done once per unique (x, t_x, T) and mapped back to customers.
  */
-import { bgnbdConditionalExpected, bgnbdExpected, bgnbdPAlive } from './bgnbd.ts';
-import { ClvInputError, compressTriples, type TimeUnit } from './data.ts';
+import { bgnbdConditionalExpected, bgnbdExpected, bgnbdExpectedIfAlive, bgnbdPAlive } from './bgnbd.ts';
+import { ClvInputError, compressTriples, distinct, pairIndex, type TimeUnit } from './data.ts';
 import type { PurchaseModelName } from './fit.ts';
 import { gammaGammaConditionalExpected } from './gammagamma.ts';
-import { mbgnbdConditionalExpected, mbgnbdExpected, mbgnbdPAlive } from './mbgnbd.ts';
-import { paretonbdConditionalExpected, paretonbdExpected, paretonbdPAlive } from './paretonbd.ts';
+import { mbgnbdConditionalExpected, mbgnbdExpected, mbgnbdExpectedIfAlive, mbgnbdPAlive } from './mbgnbd.ts';
+import {
+  paretonbdConditionalExpected,
+  paretonbdExpected,
+  paretonbdExpectedIfAlive,
+  paretonbdPAlive,
+} from './paretonbd.ts';
 
 /** Time units per month used to discount CLV monthly (lifetimes: 30 days, 4.345 weeks). */
 export const UNITS_PER_MONTH: Readonly<Record<TimeUnit, number>> = { days: 30, weeks: 4.345 };
 
 /** P(alive | x, t_x, T). */
-export function probabilityAlive(model: PurchaseModelName, p: Float64Array, x: number, tx: number, T: number): number {
+export function probabilityAlive(
+  model: PurchaseModelName,
+  p: Float64Array,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   switch (model) {
     case 'bgnbd':
       return bgnbdPAlive(p, x, tx, T);
@@ -43,6 +54,24 @@ export function conditionalExpectedPurchases(
       return mbgnbdConditionalExpected(p, t, x, tx, T);
     case 'paretonbd':
       return paretonbdConditionalExpected(p, t, x, tx, T);
+  }
+}
+
+/** E[Y(t) | alive, x, T]: expected purchases in (T, T + t] of a customer still alive at T. */
+export function expectedPurchasesIfAlive(
+  model: PurchaseModelName,
+  p: Float64Array,
+  t: number,
+  x: number,
+  T: number,
+): number {
+  switch (model) {
+    case 'bgnbd':
+      return bgnbdExpectedIfAlive(p, t, x, T);
+    case 'mbgnbd':
+      return mbgnbdExpectedIfAlive(p, t, x, T);
+    case 'paretonbd':
+      return paretonbdExpectedIfAlive(p, t, x, T);
   }
 }
 
@@ -91,7 +120,8 @@ export interface CustomerPredictions {
 
 /** Month boundaries t_1 < … < t_M = horizon (the last month may be partial). */
 export function monthBoundaries(horizon: number, unitsPerMonth: number): number[] {
-  if (!(horizon > 0) || !Number.isFinite(horizon)) throw new ClvInputError('horizon must be a positive number');
+  if (!(horizon > 0) || !Number.isFinite(horizon))
+    throw new ClvInputError('horizon must be a positive number');
   if (!(unitsPerMonth > 0)) throw new ClvInputError('unitsPerMonth must be positive');
   const months = Math.max(1, Math.ceil(horizon / unitsPerMonth - 1e-9));
   const out: number[] = [];
@@ -100,30 +130,54 @@ export function monthBoundaries(horizon: number, unitsPerMonth: number): number[
 }
 
 /**
- * Discounted expected purchases of one customer, as lifetimes' `customer_lifetime_value`:
- * Σ_m (E[Y(t_m)] − E[Y(t_{m−1})]) / (1+d)^(t_m/unitsPerMonth). Returns [E[Y(horizon)], discounted].
+ * Per unique history (x, t_x, T): P(alive), E[Y(horizon)] and the discounted expected purchases
+ * Σ_m (E[Y(t_m)] − E[Y(t_{m−1})]) / (1+d)^(t_m/unitsPerMonth) (lifetimes' customer_lifetime_value
+ * discounting). Since E[Y(t) | x, t_x, T] = E[Y(t) | alive, x, T] · P(alive), the horizon series
+ * are computed once per (x, T) pair and P(alive) once per history.
  */
-export function discountedPurchases(
+export function evaluateHistories(
   model: PurchaseModelName,
   p: Float64Array,
-  x: number,
-  tx: number,
-  T: number,
+  h: { readonly frequency: Float64Array; readonly recency: Float64Array; readonly T: Float64Array },
   boundaries: readonly number[],
   unitsPerMonth: number,
   discountRate: number,
-): [number, number] {
-  let prev = 0;
-  let disc = 0;
-  for (const t of boundaries) {
-    const e = conditionalExpectedPurchases(model, p, t, x, tx, T);
-    disc += (e - prev) / (1 + discountRate) ** (t / unitsPerMonth);
-    prev = e;
+): { expected: Float64Array; discounted: Float64Array; alive: Float64Array } {
+  const m = h.frequency.length;
+  const dx = distinct(h.frequency);
+  const dT = distinct(h.T);
+  const pairs = pairIndex(dx.index, dT.index, dT.values.length);
+  const np = pairs.a.length;
+  const pe = new Float64Array(np);
+  const pd = new Float64Array(np);
+  const discount = boundaries.map((t) => (1 + discountRate) ** (-t / unitsPerMonth));
+  for (let k = 0; k < np; k++) {
+    const x = dx.values[pairs.a[k] as number] as number;
+    const T = dT.values[pairs.b[k] as number] as number;
+    let prev = 0;
+    let disc = 0;
+    for (let j = 0; j < boundaries.length; j++) {
+      const e = expectedPurchasesIfAlive(model, p, boundaries[j] as number, x, T);
+      disc += (e - prev) * (discount[j] as number);
+      prev = e;
+    }
+    pe[k] = prev;
+    pd[k] = disc;
   }
-  return [prev, disc];
+  const expected = new Float64Array(m);
+  const discounted = new Float64Array(m);
+  const alive = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const a = probabilityAlive(model, p, h.frequency[i] as number, h.recency[i] as number, h.T[i] as number);
+    const k = pairs.index[i] as number;
+    alive[i] = a;
+    expected[i] = a * (pe[k] as number);
+    discounted[i] = a * (pd[k] as number);
+  }
+  return { expected, discounted, alive };
 }
 
-/** Per-customer predictions; work is done once per unique (x, t_x, T). */
+/** Per-customer predictions; work is done once per unique (x, t_x, T) and (x, T). */
 export function predictCustomers(
   model: PurchaseModelName,
   p: Float64Array,
@@ -136,26 +190,15 @@ export function predictCustomers(
   const bounds = monthBoundaries(options.horizon, options.unitsPerMonth);
   const { compressed, index } = compressTriples(input.frequency, input.recency, input.T);
   const m = compressed.frequency.length;
-  const uE = new Float64Array(m);
-  const uD = new Float64Array(m);
-  const uA = new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const x = compressed.frequency[k] as number;
-    const tx = compressed.recency[k] as number;
-    const T = compressed.T[k] as number;
-    const [e, disc] = discountedPurchases(model, p, x, tx, T, bounds, options.unitsPerMonth, d);
-    uE[k] = e;
-    uD[k] = disc;
-    uA[k] = probabilityAlive(model, p, x, tx, T);
-  }
+  const u = evaluateHistories(model, p, compressed, bounds, options.unitsPerMonth, d);
   const expected = new Float64Array(n);
   const alive = new Float64Array(n);
   const discounted = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const k = index[i] as number;
-    expected[i] = uE[k] as number;
-    alive[i] = uA[k] as number;
-    discounted[i] = uD[k] as number;
+    expected[i] = u.expected[k] as number;
+    alive[i] = u.alive[k] as number;
+    discounted[i] = u.discounted[k] as number;
   }
   let value: Float64Array | null = null;
   let clv: Float64Array | null = null;
@@ -232,7 +275,13 @@ function grid(max: number, size: number, integer: boolean): number[] {
 export function frequencyRecencyMatrix(
   model: PurchaseModelName,
   p: Float64Array,
-  options: { maxFrequency: number; T: number; t?: number; quantity: 'expected_purchases' | 'p_alive'; size?: number },
+  options: {
+    maxFrequency: number;
+    T: number;
+    t?: number;
+    quantity: 'expected_purchases' | 'p_alive';
+    size?: number;
+  },
 ): FrequencyRecencyMatrix {
   const size = options.size ?? 40;
   const freqs = grid(options.maxFrequency, size, true);

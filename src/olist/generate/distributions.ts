@@ -62,8 +62,8 @@ export const WEEKDAY_ORDERS = [16_196, 15_963, 15_552, 14_761, 14_122, 10_887, 1
 
 /** Orders by hour of the purchase timestamp, 0..23 (published breakdown of the 99,441 orders). */
 export const HOUR_ORDERS = [
-  2394, 1170, 510, 272, 206, 188, 502, 1231, 2967, 4785, 6177, 6578, 5995, 6518, 6569, 6454, 6675, 6150, 5769, 5982,
-  6193, 6217, 5816, 4123,
+  2394, 1170, 510, 272, 206, 188, 502, 1231, 2967, 4785, 6177, 6578, 5995, 6518, 6569, 6454, 6675, 6150, 5769,
+  5982, 6193, 6217, 5816, 4123,
 ] as const;
 
 /** Orders after August 2018 are canceled, except about one in twenty (facts 2.2). */
@@ -139,7 +139,7 @@ export const ITEMS_PER_ORDER: readonly (readonly [items: number, orders: number]
 ];
 /** In a multi-item order, the next item repeats the product, picks another of the seller's, or any. */
 export const NEXT_ITEM_SAME_PRODUCT = 0.62;
-export const NEXT_ITEM_SAME_SELLER = 0.25;
+export const NEXT_ITEM_SAME_SELLER = 0.29;
 
 /** Customer rows (= orders) by state (facts 2.6 top ten; the rest from the published per-state table). */
 export const CUSTOMER_STATE_ORDERS = {
@@ -384,10 +384,10 @@ export const DELIVERY = {
   carrierMedianDays: 1.8,
   carrierSigma: 0.9,
   /** Carrier -> customer, days, before the regional factor. */
-  transitMedianDays: 6.1,
+  transitMedianDays: 6.2,
   transitSigma: 0.62,
   /** Estimated delivery: purchase day + estMedianDays * regional factor^0.7, log-sd estSigma. */
-  estMedianDays: 21.5,
+  estMedianDays: 22,
   estSigma: 0.2,
   /** Share of delivered orders whose carrier date precedes approval (1,359 of 96,478). */
   carrierBeforeApproval: 1_359 / 96_478,
@@ -631,14 +631,14 @@ export const PRODUCT_QUANTILES = {
 } as const satisfies Record<string, readonly (readonly [number, number])[]>;
 
 /** Item price model: lognormal around the catalogue median (order-level mean ~161, median ~105). */
-export const PRICE_MEDIAN = 74;
-export const PRICE_SIGMA = 0.95;
+export const PRICE_MEDIAN = 70;
+export const PRICE_SIGMA = 0.9;
 /** Freight per item: base + weight term, times a distance factor (about 14 % of order value). */
-export const FREIGHT_BASE = 9.5;
-export const FREIGHT_PER_KG_SQRT = 3.2;
+export const FREIGHT_BASE = 11.5;
+export const FREIGHT_PER_KG_SQRT = 4;
 export const FREIGHT_SIGMA = 0.3;
 /** Product popularity: lognormal weights (the best seller sells ~0.5 % of items). */
-export const POPULARITY_SIGMA = 1.6;
+export const POPULARITY_SIGMA = 1.45;
 export const SELLER_SIZE_SIGMA = 1.5;
 /** Days a seller has to hand the order to the carrier (shipping_limit_date - approval). */
 export const SELLER_HANDLING_DAYS: readonly (readonly [days: number, sellers: number])[] = [

@@ -83,7 +83,14 @@ const TITLES_POSITIVE = [
   'Tudo certo ',
 ] as const;
 const TITLES_NEUTRAL = ['Bom', 'Razoável', 'Ok', 'Poderia ser melhor', 'Regular'] as const;
-const TITLES_NEGATIVE = ['Péssimo', 'Não recomendo', 'Decepcionado', 'Produto com defeito', 'Ruim', 'Atraso'] as const;
+const TITLES_NEGATIVE = [
+  'Péssimo',
+  'Não recomendo',
+  'Decepcionado',
+  'Produto com defeito',
+  'Ruim',
+  'Atraso',
+] as const;
 const TITLES_NOT_DELIVERED = ['Não recebi', 'Não entregue', 'Cadê meu pedido?', 'Aguardando'] as const;
 
 function pick(rng: Rng, list: readonly string[]): string {

@@ -36,7 +36,8 @@ export class PurchaseTimeline {
         weights[d - this.firstDay] = w;
         sum += w;
       }
-      for (let d = start; d < end; d++) weights[d - this.firstDay] = (weights[d - this.firstDay]! * orders) / sum;
+      for (let d = start; d < end; d++)
+        weights[d - this.firstDay] = (weights[d - this.firstDay]! * orders) / sum;
     }
     this.days = new AliasTable(weights);
   }

@@ -1,0 +1,304 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
+import { type DatasetRef, tableRef } from '../datasets/ref.ts';
+import { Engine } from '../engine/engine.ts';
+import type { Definitions } from './definitions.ts';
+import { purchaseFactsSql } from './orderFacts.ts';
+import { datasetVersionSchema, filterShape, filtersOf, isoDateSchema } from './params.ts';
+import { type Concentration, concentration } from './pareto.ts';
+import type { AnalysisOutput } from './result.ts';
+
+/**
+ * Marketplace views over the purchases of a date range [from, to) and filters:
+ * - delivery performance (delivery days, late share) overall, by outcome, by days late, by
+ *   customer state and by purchase month, each against the average review score;
+ * - revenue and customers by customer state;
+ * - category performance: revenue, orders, average review, repeat rates;
+ * - seller concentration: Pareto shares, Gini and HHI of seller revenue, top sellers.
+ *
+ * Category and seller revenue: an order's value (per the order-value definition) is split over
+ * its items in proportion to price + freight (equally when those are all 0), so categories and
+ * sellers add up to the revenue of the purchases that have items; purchases without items are
+ * reported as `unattributed_revenue`.
+ */
+
+export const marketplaceParamsSchema = z
+  .strictObject({
+    dataset_version: datasetVersionSchema.optional(),
+    from: isoDateSchema.optional(),
+    to: isoDateSchema.optional(),
+    ...filterShape,
+    /** How many top sellers to list (default 10). */
+    top_sellers: z.coerce.number().int().min(1).max(1000).default(10),
+  })
+  .refine((p) => !p.from || !p.to || p.from < p.to, { message: 'from must be before to', path: ['to'] });
+export type MarketplaceParams = z.output<typeof marketplaceParamsSchema>;
+export type MarketplaceParamsInput = z.input<typeof marketplaceParamsSchema>;
+
+export interface DeliveryStats {
+  readonly orders: number;
+  readonly delivered_orders: number;
+  readonly avg_delivery_days: number | null;
+  readonly median_delivery_days: number | null;
+  readonly late_orders: number;
+  readonly late_share: number | null;
+  readonly reviewed_orders: number;
+  readonly avg_review_score: number | null;
+}
+
+export interface ReviewByGroup {
+  readonly group: string;
+  readonly orders: number;
+  readonly reviewed_orders: number;
+  readonly avg_review_score: number | null;
+}
+
+export interface StateRevenue {
+  readonly state: string;
+  readonly revenue: number;
+  readonly share_revenue: number | null;
+  readonly orders: number;
+  readonly customers: number;
+  readonly avg_order_value: number | null;
+}
+
+export interface CategoryPerformance {
+  /** Portuguese name as in the data; '(none)' for products without a category. */
+  readonly category: string;
+  /** English translation where the translation file has one. */
+  readonly category_english: string | null;
+  readonly revenue: number;
+  readonly share_revenue: number | null;
+  readonly orders: number;
+  readonly items: number;
+  readonly customers: number;
+  readonly reviewed_orders: number;
+  readonly avg_review_score: number | null;
+  /** Share of the category's customers with 2 or more purchases (any category) in the range. */
+  readonly repeat_rate: number | null;
+  /** Share of the category's customers with 2 or more purchases containing this category. */
+  readonly category_repeat_rate: number | null;
+}
+
+export interface SellerRevenue {
+  readonly seller_id: string;
+  readonly seller_state: string | null;
+  readonly revenue: number;
+  readonly share_revenue: number | null;
+  readonly orders: number;
+}
+
+export interface MarketplaceResult {
+  readonly delivery: {
+    readonly overall: DeliveryStats;
+    /** on_time, late, not_delivered. */
+    readonly by_outcome: readonly ReviewByGroup[];
+    /** Buckets of delivered date − estimated date, in days. */
+    readonly by_days_late: readonly ReviewByGroup[];
+    readonly by_state: readonly ({ readonly state: string } & DeliveryStats)[];
+    readonly by_month: readonly ({ readonly month: string } & DeliveryStats)[];
+  };
+  readonly states: readonly StateRevenue[];
+  readonly categories: readonly CategoryPerformance[];
+  readonly sellers: {
+    readonly concentration: Concentration;
+    readonly top: readonly SellerRevenue[];
+  };
+  readonly revenue: number;
+  readonly unattributed_revenue: number;
+}
+
+const DELIVERY_SELECT = `count(*)::INTEGER AS orders,
+       count(*) FILTER (WHERE delivered)::INTEGER AS delivered_orders,
+       avg(delivery_days)::DOUBLE AS avg_delivery_days,
+       median(delivery_days)::DOUBLE AS median_delivery_days,
+       count(*) FILTER (WHERE NOT on_time)::INTEGER AS late_orders,
+       (count(*) FILTER (WHERE NOT on_time) / nullif(count(*) FILTER (WHERE delivered), 0))::DOUBLE AS late_share,
+       count(review_score)::INTEGER AS reviewed_orders,
+       avg(review_score)::DOUBLE AS avg_review_score`;
+
+const REVIEW_SELECT = `count(*)::INTEGER AS orders, count(review_score)::INTEGER AS reviewed_orders,
+       avg(review_score)::DOUBLE AS avg_review_score`;
+
+/** Days-late buckets: [label, lowest days late, highest] (null = open). */
+const LATE_BUCKETS: readonly [string, number | null, number | null][] = [
+  ['more than 7 days early', null, -8],
+  ['1-7 days early', -7, -1],
+  ['on the estimated day', 0, 0],
+  ['1-3 days late', 1, 3],
+  ['4-7 days late', 4, 7],
+  ['8-14 days late', 8, 14],
+  ['more than 14 days late', 15, null],
+];
+
+function bucketCaseSql(): string {
+  const whens = LATE_BUCKETS.map(([, lo, hi], i) => {
+    const conds = [
+      ...(lo === null ? [] : [`days_late >= ${lo}`]),
+      ...(hi === null ? [] : [`days_late <= ${hi}`]),
+    ];
+    return `WHEN ${conds.join(' AND ')} THEN ${i}`;
+  });
+  return `CASE ${whens.join(' ')} END`;
+}
+
+async function deliveryViews(conn: DuckDBConnection): Promise<MarketplaceResult['delivery']> {
+  const [overall] = await Engine.allOn<DeliveryStats>(conn, `SELECT ${DELIVERY_SELECT} FROM mk_p`);
+  const by_outcome = await Engine.allOn<ReviewByGroup>(
+    conn,
+    `SELECT CASE WHEN NOT delivered THEN 'not_delivered' WHEN on_time THEN 'on_time' ELSE 'late' END AS "group",
+            ${REVIEW_SELECT}
+       FROM mk_p GROUP BY 1
+      ORDER BY CASE "group" WHEN 'on_time' THEN 0 WHEN 'late' THEN 1 ELSE 2 END`,
+  );
+  const bucketRows = await Engine.allOn<{ b: number } & Omit<ReviewByGroup, 'group'>>(
+    conn,
+    `SELECT ${bucketCaseSql()} AS b, ${REVIEW_SELECT} FROM mk_p WHERE delivered GROUP BY 1 ORDER BY 1`,
+  );
+  const by_days_late = bucketRows.map(({ b, ...r }) => ({ group: LATE_BUCKETS[b]![0], ...r }));
+  const by_state = await Engine.allOn<{ state: string } & DeliveryStats>(
+    conn,
+    `SELECT customer_state AS state, ${DELIVERY_SELECT} FROM mk_p GROUP BY 1 ORDER BY orders DESC, state`,
+  );
+  const by_month = await Engine.allOn<{ month: string } & DeliveryStats>(
+    conn,
+    `SELECT strftime(purchase_date, '%Y-%m') AS month, ${DELIVERY_SELECT} FROM mk_p GROUP BY 1 ORDER BY 1`,
+  );
+  return { overall: overall!, by_outcome, by_days_late, by_state, by_month };
+}
+
+export async function computeMarketplace(
+  engine: Engine,
+  ds: DatasetRef,
+  defs: Definitions,
+  params: MarketplaceParams,
+): Promise<AnalysisOutput<MarketplaceResult>> {
+  const timings: Record<string, number> = {};
+  const mark = (name: string, since: number) => {
+    timings[name] = Math.round(performance.now() - since);
+  };
+  const data = await engine.withConnection(async (conn) => {
+    let t = performance.now();
+    await conn.run('DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_alloc');
+    await conn.run(`CREATE TEMP TABLE mk_p AS ${purchaseFactsSql(ds, defs, filtersOf(params))}`);
+    await conn.run(
+      `CREATE TEMP TABLE mk_alloc AS
+         SELECT p.order_id, p.customer_unique_id, i.product_id, i.seller_id,
+                CASE WHEN sum(i.price + i.freight_value) OVER o > 0
+                     THEN p.order_value * (i.price + i.freight_value) / sum(i.price + i.freight_value) OVER o
+                     ELSE p.order_value / count(*) OVER o END AS value
+           FROM (SELECT order_id, customer_unique_id, order_value FROM mk_p) p
+           JOIN ${tableRef(ds, 'order_items')} i USING (order_id)
+         WINDOW o AS (PARTITION BY p.order_id)`,
+    );
+    mark('purchases', t);
+
+    t = performance.now();
+    const delivery = await deliveryViews(conn);
+    mark('delivery', t);
+
+    t = performance.now();
+    const [tot] = await Engine.allOn<{ revenue: number; attributed: number }>(
+      conn,
+      `SELECT coalesce((SELECT sum(order_value) FROM mk_p), 0)::DOUBLE AS revenue,
+              coalesce((SELECT sum(value) FROM mk_alloc), 0)::DOUBLE AS attributed`,
+    );
+    const revenue = tot?.revenue ?? 0;
+    const states = await Engine.allOn<StateRevenue>(
+      conn,
+      `SELECT customer_state AS state, sum(order_value)::DOUBLE AS revenue,
+              (sum(order_value) / nullif(sum(sum(order_value)) OVER (), 0))::DOUBLE AS share_revenue,
+              count(*)::INTEGER AS orders, count(DISTINCT customer_unique_id)::INTEGER AS customers,
+              (sum(order_value) / count(*))::DOUBLE AS avg_order_value
+         FROM mk_p GROUP BY 1 ORDER BY revenue DESC, state`,
+    );
+    mark('states', t);
+
+    t = performance.now();
+    const categories = await Engine.allOn<CategoryPerformance>(
+      conn,
+      `WITH ac AS (
+         SELECT a.*, coalesce(pr.product_category_name, '(none)') AS category, tr.product_category_name_english AS en
+           FROM mk_alloc a
+           LEFT JOIN ${tableRef(ds, 'products')} pr USING (product_id)
+           LEFT JOIN ${tableRef(ds, 'category_translation')} tr USING (product_category_name)
+       ),
+       cust AS (SELECT customer_unique_id, count(*) AS purchases FROM mk_p GROUP BY 1),
+       co AS (
+         SELECT category, order_id, any_value(customer_unique_id) AS customer_unique_id FROM ac GROUP BY ALL
+       ),
+       cc AS (
+         SELECT co.category, co.customer_unique_id, count(*) AS cat_orders, any_value(cust.purchases) AS purchases
+           FROM co JOIN cust USING (customer_unique_id) GROUP BY ALL
+       ),
+       crev AS (
+         SELECT category, any_value(en) AS en, sum(value) AS revenue, count(*) AS items FROM ac GROUP BY 1
+       ),
+       crev2 AS (
+         SELECT co.category, count(*) AS orders, count(r.review_score) AS reviewed, avg(r.review_score) AS avg_review
+           FROM co LEFT JOIN (SELECT order_id, review_score FROM mk_p) r USING (order_id) GROUP BY 1
+       ),
+       crep AS (
+         SELECT category, count(*) AS customers,
+                count(*) FILTER (WHERE purchases >= 2) AS repeaters,
+                count(*) FILTER (WHERE cat_orders >= 2) AS cat_repeaters
+           FROM cc GROUP BY 1
+       )
+       SELECT crev.category, crev.en AS category_english, crev.revenue::DOUBLE AS revenue,
+              (crev.revenue / nullif(sum(crev.revenue) OVER (), 0))::DOUBLE AS share_revenue,
+              crev2.orders::INTEGER AS orders, crev.items::INTEGER AS items, crep.customers::INTEGER AS customers,
+              crev2.reviewed::INTEGER AS reviewed_orders, crev2.avg_review::DOUBLE AS avg_review_score,
+              (crep.repeaters / crep.customers)::DOUBLE AS repeat_rate,
+              (crep.cat_repeaters / crep.customers)::DOUBLE AS category_repeat_rate
+         FROM crev JOIN crev2 USING (category) JOIN crep USING (category)
+        ORDER BY revenue DESC, category`,
+    );
+    mark('categories', t);
+
+    t = performance.now();
+    await conn.run('DROP TABLE IF EXISTS mk_sellers');
+    await conn.run(
+      `CREATE TEMP TABLE mk_sellers AS
+         SELECT seller_id, sum(value) AS revenue, count(DISTINCT order_id) AS orders FROM mk_alloc GROUP BY 1`,
+    );
+    const sellerConcentration = await concentration(conn, '(SELECT revenue AS value FROM mk_sellers)');
+    const top = await Engine.allOn<SellerRevenue>(
+      conn,
+      `SELECT s.seller_id, se.seller_state, s.revenue::DOUBLE AS revenue,
+              (s.revenue / nullif((SELECT sum(revenue) FROM mk_sellers), 0))::DOUBLE AS share_revenue,
+              s.orders::INTEGER AS orders
+         FROM mk_sellers s LEFT JOIN ${tableRef(ds, 'sellers')} se USING (seller_id)
+        ORDER BY s.revenue DESC, s.seller_id LIMIT ${params.top_sellers}`,
+    );
+    mark('sellers', t);
+    await conn.run(
+      'DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_alloc; DROP TABLE IF EXISTS mk_sellers',
+    );
+    return {
+      delivery,
+      states,
+      categories,
+      sellers: { concentration: sellerConcentration, top },
+      revenue,
+      unattributed_revenue: revenue - (tot?.attributed ?? 0),
+    };
+  });
+  const warnings: string[] = [];
+  if (data.delivery.overall.orders === 0) warnings.push('no purchases in the range and filters');
+  if (Math.abs(data.unattributed_revenue) > 0.005) {
+    warnings.push(
+      `R$ ${data.unattributed_revenue.toFixed(2)} of revenue comes from purchases without items and is not attributed to categories or sellers`,
+    );
+  }
+  return {
+    data,
+    rows: {
+      purchases: data.delivery.overall.orders,
+      states: data.states.length,
+      categories: data.categories.length,
+      sellers: data.sellers.concentration.units,
+    },
+    warnings,
+    timings_ms: timings,
+  };
+}

@@ -1,0 +1,46 @@
+import { type DatasetRef, tableRef } from '../datasets/ref.ts';
+import type { Definitions } from './definitions.ts';
+import type { PurchaseFilters } from './purchases.ts';
+import { purchasesSql } from './purchases.ts';
+
+/**
+ * Per-order facts shared by the overview and marketplace views: one review per order and the
+ * delivery outcome.
+ *
+ * Reviews: Olist has orders with 2–3 reviews (and review ids shared between orders); each order
+ * keeps its latest review by creation date, then answer time (OLIST_FACTS.md §2.9 item 2).
+ *
+ * Delivery: delivered = a delivered-to-customer timestamp exists; on time = delivered on or before
+ * the estimated delivery *date* (the estimate is a date at 00:00, so a parcel delivered during the
+ * estimated day is on time); days late = delivered date − estimated date.
+ */
+
+/**
+ * One row per reviewed order: order_id, review_score of its latest review (by creation date, then
+ * answer time, then review id so that the choice is deterministic). A hash aggregate, not a window sort.
+ */
+export function reviewPerOrderSql(ds: DatasetRef): string {
+  return `SELECT order_id,
+         arg_max(review_score, struct_pack(c := review_creation_date, a := review_answer_timestamp, i := review_id))
+           AS review_score
+    FROM ${tableRef(ds, 'order_reviews')} GROUP BY order_id`;
+}
+
+/**
+ * Purchases (purchasesSql columns) with the order's delivery facts and deduplicated review:
+ * delivered_at, estimated_date, delivered (bool), on_time (null when not delivered),
+ * delivery_days (fractional days purchase → delivery), days_late, review_score (null when none).
+ */
+export function purchaseFactsSql(ds: DatasetRef, defs: Definitions, filters: PurchaseFilters): string {
+  return `SELECT p.*, o.order_delivered_customer_date AS delivered_at,
+         o.order_estimated_delivery_date::DATE AS estimated_date,
+         o.order_delivered_customer_date IS NOT NULL AS delivered,
+         CASE WHEN o.order_delivered_customer_date IS NULL THEN NULL
+              ELSE o.order_delivered_customer_date::DATE <= o.order_estimated_delivery_date::DATE END AS on_time,
+         (epoch(o.order_delivered_customer_date) - epoch(p.purchased_at)) / 86400.0 AS delivery_days,
+         date_diff('day', o.order_estimated_delivery_date::DATE, o.order_delivered_customer_date::DATE) AS days_late,
+         r.review_score
+    FROM (${purchasesSql(ds, defs, filters)}) p
+    JOIN ${tableRef(ds, 'orders')} o USING (order_id)
+    LEFT JOIN (${reviewPerOrderSql(ds)}) r USING (order_id)`;
+}

@@ -1,0 +1,463 @@
+/**
+ * Response schemas of the analysis results. The services describe their results as TypeScript
+ * interfaces; these zod schemas say the same for the API (serialisation and OpenAPI), and the
+ * assertions at the bottom make any drift between the two a compile error.
+ */
+import { z } from 'zod';
+import {
+  CLV_MODELS,
+  type ClvModelName,
+  type Convergence,
+  type FitResult,
+  PURCHASE_MODELS,
+  type PurchaseModelName,
+} from '../analytics/clv/fit.ts';
+import type { StartReport } from '../analytics/clv/optimize.ts';
+import type { PredictClvData } from '../analytics/clv/service.ts';
+import type { CohortResult } from '../analytics/cohort.ts';
+import { COHORT_METRICS, COHORT_PERIODS } from '../analytics/cohort.ts';
+import type { MarketplaceResult } from '../analytics/marketplace.ts';
+import type { OverviewResult } from '../analytics/overview.ts';
+import type { ResultMeta } from '../analytics/result.ts';
+import type { RfmSummary } from '../analytics/rfm.ts';
+import type { RfmCustomersPage } from '../analytics/service.ts';
+import { TABLE_NAMES } from '../olist/tables.ts';
+import type { QualityReport } from '../quality/report.ts';
+import { DIMENSIONS, RULE_KINDS, SEVERITIES } from '../quality/rules.ts';
+import { RULE_STATUSES } from '../quality/run.ts';
+
+const num = z.number();
+const numOrNull = z.number().nullable();
+const int = z.number().int();
+
+export const resultMetaSchema = z
+  .object({
+    analysis: z.string(),
+    dataset_version: int.nullable(),
+    params: z.record(z.string(), z.unknown()).describe('Parameters as resolved (e.g. the as-of date used)'),
+    definitions: z.record(z.string(), z.string()).describe('The definitions the numbers depend on'),
+    timings_ms: z.record(z.string(), num),
+    rows: z.record(z.string(), num),
+    warnings: z.array(z.string()),
+    generated_at: z.string(),
+    cached: z.boolean().describe('Served from the result cache'),
+  })
+  .describe('What was computed, on which data set version, how, and how long it took');
+
+/** `{ meta, data }`: the envelope of every analysis result. */
+export function resultOf<T extends z.ZodType>(data: T) {
+  return z.object({ meta: resultMetaSchema, data });
+}
+
+// ── RFM ────────────────────────────────────────────────────────────────────────────────────────
+
+const scoreBin = z.object({ score: int, min: num, max: num, customers: int });
+
+const segmentSummary = z.object({
+  segment: z.string(),
+  customers: int,
+  share_customers: num,
+  revenue: num,
+  share_revenue: num,
+  orders: int,
+  avg_recency_days: numOrNull,
+  avg_frequency: numOrNull,
+  avg_monetary: numOrNull,
+  avg_r_score: numOrNull,
+  avg_f_score: numOrNull,
+  avg_m_score: numOrNull,
+  avg_order_value: numOrNull,
+});
+
+const recommendation = z.object({
+  segment: z.string(),
+  priority: z.enum(['high', 'medium', 'low', 'none']),
+  finding: z.string(),
+  action: z.string(),
+});
+
+const concentration = z.object({
+  units: int,
+  total: num,
+  top_shares: z.array(z.object({ top: num, share: numOrNull })),
+  units_share_for_target: numOrNull,
+  target_share: num,
+  gini: numOrNull,
+  hhi: numOrNull,
+  lorenz: z.array(z.object({ population_share: num, value_share: numOrNull })),
+});
+
+export const rfmSummarySchema = z.object({
+  as_of: z.string(),
+  customers: int,
+  orders: int,
+  revenue: num,
+  score_method: z.string(),
+  thresholds: z.object({
+    recency: z.array(scoreBin),
+    frequency: z.array(scoreBin),
+    monetary: z.array(scoreBin),
+  }),
+  segments: z.array(segmentSummary),
+  grid: z.array(z.object({ r_score: int, f_score: int, customers: int, revenue: num })),
+  repeat: z.object({
+    one_time_customers: int,
+    repeat_customers: int,
+    avg_monetary_one_time: numOrNull,
+    avg_monetary_repeat: numOrNull,
+  }),
+  pareto: concentration,
+  recommendations: z.array(recommendation),
+  highlights: z.array(z.string()),
+  segment_map: z.object({ kind: z.enum(['default', 'custom']), segments: z.array(z.string()) }),
+});
+
+export const rfmCustomerRowSchema = z.object({
+  customer_unique_id: z.string(),
+  recency_days: num,
+  frequency: int,
+  monetary: num,
+  r_score: int,
+  f_score: int,
+  m_score: int,
+  rfm_score: z.string(),
+  segment: z.string(),
+});
+
+export const rfmCustomersPageSchema = z.object({
+  meta: resultMetaSchema,
+  data: z.object({
+    rows: z.array(rfmCustomerRowSchema),
+    total_customers: int.describe('Customers in the whole result (before paging and the segment filter)'),
+    next_after: z.string().nullable().describe('Pass as `after` for the next page; null on the last page'),
+  }),
+});
+
+/** The segment view: the part of the RFM summary a segments page shows. */
+export const segmentsViewSchema = rfmSummarySchema.pick({
+  as_of: true,
+  customers: true,
+  orders: true,
+  revenue: true,
+  segments: true,
+  recommendations: true,
+  highlights: true,
+  segment_map: true,
+});
+
+// ── Cohorts ────────────────────────────────────────────────────────────────────────────────────
+
+const matrix = z.array(z.array(numOrNull));
+
+export const cohortResultSchema = z.object({
+  period: z.enum(COHORT_PERIODS),
+  as_of: z.string(),
+  max_period: int,
+  partial_period: z.object({ start: z.string(), end: z.string() }).nullable(),
+  cohorts: z.array(
+    z.object({
+      cohort: z.string(),
+      cohort_start: z.string(),
+      size: int,
+      last_period: int,
+      last_period_partial: z.boolean(),
+    }),
+  ),
+  matrices: z.object(
+    Object.fromEntries(COHORT_METRICS.map((m) => [m, matrix])) as Record<
+      (typeof COHORT_METRICS)[number],
+      typeof matrix
+    >,
+  ),
+  average: z.array(
+    z.object({
+      period: int,
+      cohorts: int,
+      customers: int,
+      retention: numOrNull,
+      retention_or_later: numOrNull,
+      cumulative_revenue_per_customer: numOrNull,
+    }),
+  ),
+});
+
+// ── Overview ───────────────────────────────────────────────────────────────────────────────────
+
+const kpis = z.object({
+  revenue: num,
+  orders: int,
+  customers: int,
+  avg_order_value: numOrNull,
+  repeat_customers: int,
+  repeat_customer_rate: numOrNull,
+  reviewed_orders: int,
+  avg_review_score: numOrNull,
+  delivered_orders: int,
+  on_time_orders: int,
+  on_time_rate: numOrNull,
+});
+
+export const overviewResultSchema = z.object({
+  first_purchase: z.string().nullable(),
+  last_purchase: z.string().nullable(),
+  kpis,
+  trend: z.array(kpis.extend({ month: z.string() })),
+});
+
+// ── Marketplace ────────────────────────────────────────────────────────────────────────────────
+
+const deliveryStats = z.object({
+  orders: int,
+  delivered_orders: int,
+  avg_delivery_days: numOrNull,
+  median_delivery_days: numOrNull,
+  late_orders: int,
+  late_share: numOrNull,
+  reviewed_orders: int,
+  avg_review_score: numOrNull,
+});
+const reviewByGroup = z.object({
+  group: z.string(),
+  orders: int,
+  reviewed_orders: int,
+  avg_review_score: numOrNull,
+});
+
+export const marketplaceResultSchema = z.object({
+  delivery: z.object({
+    overall: deliveryStats,
+    by_outcome: z.array(reviewByGroup),
+    by_days_late: z.array(reviewByGroup),
+    by_state: z.array(deliveryStats.extend({ state: z.string() })),
+    by_month: z.array(deliveryStats.extend({ month: z.string() })),
+  }),
+  states: z.array(
+    z.object({
+      state: z.string(),
+      revenue: num,
+      share_revenue: numOrNull,
+      orders: int,
+      customers: int,
+      avg_order_value: numOrNull,
+    }),
+  ),
+  categories: z.array(
+    z.object({
+      category: z.string(),
+      category_english: z.string().nullable(),
+      revenue: num,
+      share_revenue: numOrNull,
+      orders: int,
+      items: int,
+      customers: int,
+      reviewed_orders: int,
+      avg_review_score: numOrNull,
+      repeat_rate: numOrNull,
+      category_repeat_rate: numOrNull,
+    }),
+  ),
+  sellers: z.object({
+    concentration,
+    top: z.array(
+      z.object({
+        seller_id: z.string(),
+        seller_state: z.string().nullable(),
+        revenue: num,
+        share_revenue: numOrNull,
+        orders: int,
+      }),
+    ),
+  }),
+  revenue: num,
+  unattributed_revenue: num,
+});
+
+// ── Quality ────────────────────────────────────────────────────────────────────────────────────
+
+const scoreSet = z.object({
+  score: numOrNull,
+  ...(Object.fromEntries(DIMENSIONS.map((d) => [d, numOrNull])) as Record<
+    (typeof DIMENSIONS)[number],
+    typeof numOrNull
+  >),
+});
+
+export const qualityReportSchema = z.object({
+  schema_version: z.literal(1),
+  kind: z.literal('quality'),
+  suite: z.string(),
+  dataset_version: int.nullable(),
+  previous_version: int.nullable(),
+  source: z.string().nullable(),
+  as_of: z.string(),
+  generated_at: z.string(),
+  status: z.enum(['passed', 'warnings', 'failed']),
+  passed: z.boolean(),
+  summary: z.object({
+    rules: int,
+    passed: int,
+    passed_within_tolerance: int,
+    failed: int,
+    failed_errors: int,
+    failed_warnings: int,
+    skipped: int,
+    errored: int,
+  }),
+  scores: z.object({ overall: scoreSet, tables: z.partialRecord(z.enum(TABLE_NAMES), scoreSet) }),
+  tables: z.array(
+    z.object({
+      table: z.enum(TABLE_NAMES),
+      rows: int.nullable(),
+      cells: int.nullable(),
+      null_cells: int.nullable(),
+      rules: int,
+      failed_errors: int,
+      failed_warnings: int,
+    }),
+  ),
+  results: z.array(
+    z.object({
+      id: z.string(),
+      table: z.enum(TABLE_NAMES),
+      kind: z.enum(RULE_KINDS),
+      severity: z.enum(SEVERITIES),
+      dimension: z.enum(DIMENSIONS),
+      description: z.string(),
+      status: z.enum(RULE_STATUSES),
+      passed: z.boolean(),
+      failing_count: num,
+      total_count: num,
+      failing_share: num,
+      mostly: num,
+      pass_rate: num,
+      observed: z.union([num, z.string()]).nullable(),
+      expected: z.string().nullable(),
+      message: z.string().nullable(),
+      examples: z.array(z.string()),
+      sql_ms: num,
+    }),
+  ),
+  timings_ms: z.object({ total: num, checks: num }),
+});
+
+// ── CLV ────────────────────────────────────────────────────────────────────────────────────────
+
+const startReportSchema = z.object({
+  start: z.array(num),
+  f: numOrNull.describe('Objective at the end of this start; null when it was not finite'),
+  converged: z.boolean(),
+  method: z.string(),
+  reason: z.string(),
+});
+
+export const fitResultSchema = z.object({
+  model: z.enum(CLV_MODELS as readonly ClvModelName[] as [ClvModelName, ...ClvModelName[]]),
+  params: z.record(z.string(), num),
+  standard_errors: z.record(z.string(), numOrNull),
+  ci95: z.record(z.string(), z.tuple([num, num]).nullable()),
+  loglik: numOrNull,
+  penalizer: num,
+  n_customers: num,
+  n_rows: num,
+  aic: numOrNull,
+  bic: numOrNull,
+  convergence: z.object({
+    converged: z.boolean(),
+    reason: z.string(),
+    method: z.string(),
+    iterations: num,
+    evaluations: num,
+    gradient_norm: numOrNull,
+    starts: z.array(startReportSchema),
+    subsample_rows: numOrNull,
+  }),
+  warnings: z.array(z.string()),
+});
+
+const independenceSchema = z.object({
+  pearson_frequency_monetary: numOrNull,
+  repeat_buyers: num,
+  assumption_plausible: z.boolean(),
+  note: z.string(),
+});
+
+export const predictClvDataSchema = z.object({
+  model: z.enum(
+    PURCHASE_MODELS as readonly PurchaseModelName[] as [PurchaseModelName, ...PurchaseModelName[]],
+  ),
+  unit: z.enum(['days', 'weeks']),
+  horizon: num,
+  units_per_month: num,
+  discount_rate: num,
+  purchase_params: z.record(z.string(), num),
+  spend_params: z.record(z.string(), num).nullable(),
+  purchase_fit: fitResultSchema.nullable(),
+  spend_fit: fitResultSchema.nullable(),
+  independence: independenceSchema.nullable(),
+  totals: z.object({ customers: num, expected_purchases: num, mean_p_alive: num, clv: numOrNull }),
+  id_column: z.string(),
+  columns: z.array(z.string()),
+  customers: z.array(z.record(z.string(), z.union([z.string(), num]).nullable())),
+  definitions: z.record(z.string(), z.string()),
+});
+
+/** Non-finite numbers become null, as JSON.stringify would make them (CLV start reports may hold Infinity). */
+export function jsonSafe<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? value : null) as T;
+  if (Array.isArray(value)) return value.map(jsonSafe) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = jsonSafe(v);
+    return out as T;
+  }
+  return value;
+}
+
+// ── Compile-time agreement with the services' types ──────────────────────────────────────────────
+
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+type Same<A, B> = [DeepReadonly<A>] extends [DeepReadonly<B>]
+  ? [DeepReadonly<B>] extends [DeepReadonly<A>]
+    ? true
+    : false
+  : false;
+type DeepMutable<T> = T extends readonly (infer U)[]
+  ? DeepMutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+    : T;
+
+/** A service result typed as its (structurally equal, see below) schema output, for `reply.send`. */
+export function asResponse<T>(value: T): DeepMutable<T> {
+  return value as DeepMutable<T>;
+}
+
+/** Fails to compile when a schema and the service type it mirrors disagree. */
+export type Agrees<_T extends true> = never;
+
+export type _Checks = [
+  Agrees<Same<z.output<typeof resultMetaSchema>, ResultMeta>>,
+  Agrees<Same<z.output<typeof rfmSummarySchema>, RfmSummary>>,
+  Agrees<Same<z.output<typeof rfmCustomersPageSchema>, RfmCustomersPage>>,
+  Agrees<Same<z.output<typeof cohortResultSchema>, CohortResult>>,
+  Agrees<Same<z.output<typeof overviewResultSchema>, OverviewResult>>,
+  Agrees<Same<z.output<typeof marketplaceResultSchema>, MarketplaceResult>>,
+  Agrees<Same<z.output<typeof qualityReportSchema>, QualityReport>>,
+  Agrees<Same<z.output<typeof startReportSchema>, JsonStart>>,
+  Agrees<Same<z.output<typeof fitResultSchema>, JsonFit>>,
+  Agrees<Same<z.output<typeof predictClvDataSchema>, JsonPredict>>,
+];
+
+/** The CLV types as sent: a start's objective may be null (non-finite, see jsonSafe). */
+type JsonStart = Omit<StartReport, 'f'> & { readonly f: number | null };
+type JsonFit = Omit<FitResult, 'convergence'> & {
+  readonly convergence: Omit<Convergence, 'starts'> & { readonly starts: readonly JsonStart[] };
+};
+type JsonPredict = Omit<PredictClvData, 'purchase_fit' | 'spend_fit'> & {
+  readonly purchase_fit: JsonFit | null;
+  readonly spend_fit: JsonFit | null;
+};
