@@ -245,7 +245,8 @@ interface AggRow extends Omit<SegmentAgg, 'segment'>, RepeatStats {
 
 /**
  * The RFM summary: thresholds, segment summary, (R, F) grid, Pareto and recommendations.
- * Everything is aggregated in SQL on one connection; the per-customer table is TEMP.
+ * Everything is aggregated in SQL on one connection. The per-customer TEMP table keeps only the
+ * three numbers (not the 32-character id), so it stays small at 10M customers.
  *
  * `asOf` absent means the default (the day after the latest purchase). Without filters it is read
  * off the per-customer table (same definition as `resolveAsOf`, one pass over the purchases
@@ -273,7 +274,7 @@ export async function computeRfmSummary(
       });
       await conn.run(
         `CREATE TEMP TABLE rfm_raw AS
-           SELECT customer_unique_id, max(purchase_date) AS last_purchase, count(*)::INTEGER AS frequency,
+           SELECT max(purchase_date) AS last_purchase, count(*)::INTEGER AS frequency,
                   round(sum(order_value), 2)::DOUBLE AS monetary
              FROM (${purchases}) GROUP BY customer_unique_id`,
       );
@@ -286,7 +287,7 @@ export async function computeRfmSummary(
       }
       await conn.run(
         `CREATE TEMP VIEW rfm_base AS
-           SELECT customer_unique_id, date_diff('day', last_purchase, ${literal(resolved)}::DATE)::INTEGER AS recency_days,
+           SELECT date_diff('day', last_purchase, ${literal(resolved)}::DATE)::INTEGER AS recency_days,
                   frequency, monetary
              FROM rfm_raw`,
       );

@@ -36,14 +36,19 @@ describe('olist CLI', () => {
 
   it('has --help on every command, and every command that touches data takes --data-dir', () => {
     const paths = commandPaths();
-    expect(paths.map((p) => p.join(' '))).toEqual(expect.arrayContaining(['generate', 'ingest', 'datasets', 'config']));
+    expect(paths.map((p) => p.join(' '))).toEqual(
+      expect.arrayContaining(['generate', 'ingest', 'datasets', 'config']),
+    );
     const top = olist(['--help']);
     expect(top.code).toBe(0);
     for (const p of paths) {
       const r = olist([...p, '--help']);
       expect(r.code, p.join(' ')).toBe(0);
       expect(r.stdout, p.join(' ')).toMatch(/Usage: olist/);
-      if (p[0] !== 'generate' && !(p.length === 1 && buildProgram().commands.find((c) => c.name() === p[0])?.commands.length)) {
+      if (
+        p[0] !== 'generate' &&
+        !(p.length === 1 && buildProgram().commands.find((c) => c.name() === p[0])?.commands.length)
+      ) {
         expect(r.stdout, `${p.join(' ')} --data-dir`).toContain('--data-dir');
       }
     }
@@ -62,7 +67,10 @@ describe('olist CLI', () => {
 
   it('prints the effective config with secrets redacted', () => {
     const secret = 's'.repeat(40);
-    const r = olist(['config', '--format', 'json'], { OLIST_JWT_SECRET: secret, OLIST_DATA_DIR: '/tmp/somewhere' });
+    const r = olist(['config', '--format', 'json'], {
+      OLIST_JWT_SECRET: secret,
+      OLIST_DATA_DIR: '/tmp/somewhere',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain(secret);
     const shown = JSON.parse(r.stdout) as { config: { data_dir: string; security: { jwt_secret: string } } };

@@ -6,9 +6,11 @@ import { register as registerConfig } from './commands/config.ts';
 import { register as registerDatasets } from './commands/datasets.ts';
 import { register as registerGenerate } from './commands/generate.ts';
 import { register as registerIngest } from './commands/ingest.ts';
+import { register as registerProfile } from './commands/profile.ts';
 import { register as registerServe } from './commands/serve.ts';
 import { register as registerStart } from './commands/start.ts';
 import { register as registerUsers } from './commands/users.ts';
+import { register as registerValidate } from './commands/validate.ts';
 
 /** Builds the `olist` program; every command module registers itself. */
 export function buildProgram(): Command {
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     registerGenerate,
     registerIngest,
     registerDatasets,
+    registerValidate,
+    registerProfile,
     registerClv,
     registerServe,
     registerUsers,

@@ -17,7 +17,9 @@ export function formatTable(rows: readonly Record<string, Cell>[], columns?: rea
   if (!cols.length) return '(no rows)\n';
   const text = rows.map((r) => cols.map((c) => cellText(r[c])));
   const widths = cols.map((c, i) => Math.max(c.length, ...text.map((t) => t[i]!.length)));
-  const numeric = cols.map((c) => rows.length > 0 && rows.every((r) => r[c] === null || typeof r[c] === 'number'));
+  const numeric = cols.map(
+    (c) => rows.length > 0 && rows.every((r) => r[c] === null || typeof r[c] === 'number'),
+  );
   const pad = (s: string, i: number) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!));
   const lines = [cols.map(pad).join('  '), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const t of text) lines.push(t.map(pad).join('  ').trimEnd());

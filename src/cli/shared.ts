@@ -9,12 +9,17 @@ export interface CommonOptions {
 
 /** Adds `--data-dir` (also OLIST_DATA_DIR). */
 export function withDataDir(cmd: Command): Command {
-  return cmd.option('--data-dir <dir>', 'data directory (default: config data_dir, env OLIST_DATA_DIR, ./data)');
+  return cmd.option(
+    '--data-dir <dir>',
+    'data directory (default: config data_dir, env OLIST_DATA_DIR, ./data)',
+  );
 }
 
 /** Adds `--format` with the given choices (default: the first). */
 export function withFormat(cmd: Command, formats: readonly OutputFormat[] = OUTPUT_FORMATS): Command {
-  return cmd.addOption(new Option('--format <format>', 'output format').choices([...formats]).default(formats[0]));
+  return cmd.addOption(
+    new Option('--format <format>', 'output format').choices([...formats]).default(formats[0]),
+  );
 }
 
 /** Config overrides from common flags. */
@@ -36,7 +41,8 @@ export async function withContext<T>(opts: CommonOptions, fn: (ctx: AppContext) 
 export function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a positive whole number, got "${value}"`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`${flag} expects a positive whole number, got "${value}"`);
     return n;
   };
 }
@@ -45,7 +51,8 @@ export function positiveInt(flag: string) {
 export function nonNegativeNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a number ≥ 0, got "${value}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} expects a number ≥ 0, got "${value}"`);
     return n;
   };
 }

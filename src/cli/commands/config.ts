@@ -5,7 +5,9 @@ import { type CommonOptions, overridesOf, withDataDir, withFormat } from '../sha
 
 export function register(program: Command): void {
   withFormat(
-    withDataDir(program.command('config').description('print the effective configuration (secrets redacted)')),
+    withDataDir(
+      program.command('config').description('print the effective configuration (secrets redacted)'),
+    ),
     ['table', 'json'],
   ).action((flags: CommonOptions & { format: 'table' | 'json' }) => {
     const loaded = loadConfig({ overrides: overridesOf(flags) });

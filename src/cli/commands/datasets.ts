@@ -9,7 +9,9 @@ interface ListFlags extends CommonOptions {
 
 export function register(program: Command): void {
   const datasets = program.command('datasets').description('list and manage data set versions');
-  const list = withFormat(withDataDir(datasets.command('list', { isDefault: true }).description('list data set versions')))
+  const list = withFormat(
+    withDataDir(datasets.command('list', { isDefault: true }).description('list data set versions')),
+  )
     .option('--all', 'include rejected and abandoned loads', false)
     .action(async (flags: ListFlags) => {
       await withContext(flags, async (ctx) => {
@@ -38,13 +40,14 @@ export function register(program: Command): void {
       });
     });
   void list;
-  withDataDir(datasets.command('use').description('make a published version current').argument('<version>'))
-    .action(async (version: string, flags: CommonOptions) => {
-      const v = positiveInt('<version>')(version);
-      await withContext(flags, async (ctx) => {
-        await ctx.catalog.setCurrent(v);
-        ctx.cache.retainOnly(v);
-        process.stdout.write(`version ${v} is now current\n`);
-      });
+  withDataDir(
+    datasets.command('use').description('make a published version current').argument('<version>'),
+  ).action(async (version: string, flags: CommonOptions) => {
+    const v = positiveInt('<version>')(version);
+    await withContext(flags, async (ctx) => {
+      await ctx.catalog.setCurrent(v);
+      ctx.cache.retainOnly(v);
+      process.stdout.write(`version ${v} is now current\n`);
     });
+  });
 }

@@ -17,7 +17,11 @@ export function register(program: Command): void {
     program
       .command('generate')
       .description('write a synthetic data set in exactly the Olist format, shaped like the real one')
-      .requiredOption('--customers <n>', 'number of distinct customers (customer_unique_id)', positiveInt('--customers'))
+      .requiredOption(
+        '--customers <n>',
+        'number of distinct customers (customer_unique_id)',
+        positiveInt('--customers'),
+      )
       .option('--seed <s>', 'random seed (same seed, same files)', positiveInt('--seed'), 42)
       .option('--out <dir>', 'output folder', './olist-synthetic'),
     ['table', 'json'],
@@ -36,7 +40,11 @@ export function register(program: Command): void {
       `Wrote ${result.customers} customers, ${result.orders} orders to ${path.resolve(flags.out)} in ${result.seconds.toFixed(1)} s\n`,
     );
     printRows(
-      Object.entries(result.files).map(([table, f]) => ({ table, rows: f.rows, file: path.basename(f.path) })),
+      Object.entries(result.files).map(([table, f]) => ({
+        table,
+        rows: f.rows,
+        file: path.basename(f.path),
+      })),
       'table',
     );
   });
