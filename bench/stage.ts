@@ -4,6 +4,7 @@ import { fitClv, predictClv, summarizeClv } from '../src/analytics/clv/index.ts'
 import { type AppContext, openContext } from '../src/app/context.ts';
 import { ingestDirectory } from '../src/ingest/ingest.ts';
 import { generateDataset } from '../src/olist/generate/index.ts';
+import { benchQuality } from '../src/quality/bench.ts';
 
 export interface StageResult {
   stage: string;
@@ -55,6 +56,20 @@ async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rs
         await ctx.close();
       }
     }
+    case 'quality':
+      return withData(async (ctx) => {
+        const ds = await ctx.currentDataset();
+        const r = await benchQuality(ctx, ds, { previous: null });
+        return {
+          ms: performance.now() - started,
+          detail: {
+            rows: r.rows,
+            rules: r.rules,
+            suite_ms: Math.round(r.suite_ms),
+            profile_ms: Math.round(r.profile_ms),
+          },
+        };
+      });
     case 'clv':
       return withData(async (ctx) => {
         const detail: Record<string, number> = {};

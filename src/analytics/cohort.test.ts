@@ -131,6 +131,17 @@ describe('cohorts by month on a hand-made data set', () => {
     expect(data.average[1]?.cumulative_revenue_per_customer).toBeCloseTo((130 * 3 + 70) / 4, 12);
   });
 
+  it('derives the default as-of date in its own pass, and keeps it global under a filter', async () => {
+    const derived = await computeCohorts(engine, ds, DEFS, cohortParamsSchema.parse({}));
+    expect(derived.data).toEqual((await run()).data);
+    expect(derived.resolvedParams).toEqual({ as_of: '2018-04-13' });
+    // Every customer is in SP; a filter on RJ finds nobody but the as-of date is still the global one.
+    const rj = await computeCohorts(engine, ds, DEFS, cohortParamsSchema.parse({ states: ['RJ'] }));
+    expect(rj.data.as_of).toBe('2018-04-13');
+    expect(rj.data.cohorts).toEqual([]);
+    expect(rj.warnings).toEqual(['no purchases before the as-of date 2018-04-13']);
+  });
+
   it('flags nothing as partial when the as-of date starts a month', async () => {
     const { data, warnings } = await run({ as_of: '2018-05-01' });
     expect(data.partial_period).toBeNull();

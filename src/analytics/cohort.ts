@@ -3,7 +3,7 @@ import type { DatasetRef } from '../datasets/ref.ts';
 import { Engine, literal } from '../engine/engine.ts';
 import type { Definitions } from './definitions.ts';
 import { datasetVersionSchema, filterShape, filtersOf, isoDateSchema } from './params.ts';
-import { purchasesSql } from './purchases.ts';
+import { purchasesSql, resolveAsOf } from './purchases.ts';
 import type { AnalysisOutput } from './result.ts';
 
 /**
@@ -112,28 +112,33 @@ function periodIndexSql(period: CohortPeriod, c: string, d: string): string {
  * least memory: ~550 MB peak against ~620 MB for a window over every purchase and ~890 MB for
  * per-customer lists.)
  */
-export function cohortGridSql(ds: DatasetRef, defs: Definitions, params: CohortParams, asOf: string): string {
+export function cohortGridSql(ds: DatasetRef, defs: Definitions, params: CohortParams, asOf: string | null): string {
   const unit = params.period;
-  const a = `${literal(asOf)}::DATE`;
+  // With no as-of date, the default (the day after the latest purchase) is read off the same pass.
+  const a = '(SELECT a FROM as_of_date)';
   const lastStart = `date_trunc('${unit}', ${a} - INTERVAL 1 DAY)::DATE`;
   const nextStart = `(${lastStart} + INTERVAL 1 ${unit.toUpperCase()})::DATE`;
   const label = unit === 'month' ? '%Y-%m' : '%Y-%m-%d';
-  const purchases = purchasesSql(ds, defs, { ...filtersOf(params), to: asOf });
+  const purchases = purchasesSql(ds, defs, { ...filtersOf(params), ...(asOf ? { to: asOf } : {}) });
   const period = (d: string) => periodIndexSql(unit, 'cohort', d);
   return `WITH cm AS (
       SELECT customer_unique_id, date_trunc('${unit}', purchase_date)::DATE AS m, count(*) AS orders,
-             sum(order_value) AS revenue
+             sum(order_value) AS revenue, max(purchase_date) AS last_date
         FROM (${purchases}) GROUP BY ALL
     ),
     cx AS (
-      SELECT m, orders, revenue,
+      SELECT m, orders, revenue, last_date,
              min(m) OVER (PARTITION BY customer_unique_id) AS cohort,
              max(m) OVER (PARTITION BY customer_unique_id) AS last_m
         FROM cm
     ),
     cells AS (
-      SELECT cohort, ${period('m')} AS period, count(*) AS customers, sum(orders) AS orders, sum(revenue) AS revenue
+      SELECT cohort, ${period('m')} AS period, count(*) AS customers, sum(orders) AS orders, sum(revenue) AS revenue,
+             max(last_date) AS last_date
         FROM cx GROUP BY ALL
+    ),
+    as_of_date AS (
+      SELECT ${asOf ? `${literal(asOf)}::DATE` : '(max(last_date) + INTERVAL 1 DAY)::DATE'} AS a FROM ${asOf ? '(SELECT 1)' : 'cells'}
     ),
     lastp AS (
       SELECT cohort, ${period('last_m')} AS period, count(*) AS n FROM cx WHERE m = cohort GROUP BY ALL
@@ -142,7 +147,8 @@ export function cohortGridSql(ds: DatasetRef, defs: Definitions, params: CohortP
       SELECT cohort, customers AS size, unnest(generate_series(0, ${period(lastStart)})) AS period
         FROM cells WHERE period = 0
     )
-    SELECT strftime(g.cohort, '${label}') AS cohort, strftime(g.cohort, '%Y-%m-%d') AS cohort_start,
+    SELECT strftime(${a}, '%Y-%m-%d') AS as_of,
+           strftime(g.cohort, '${label}') AS cohort, strftime(g.cohort, '%Y-%m-%d') AS cohort_start,
            g.size::INTEGER AS size, g.period::INTEGER AS period,
            coalesce(c.customers, 0)::INTEGER AS customers, coalesce(c.orders, 0)::INTEGER AS orders,
            coalesce(c.revenue, 0)::DOUBLE AS revenue,
@@ -157,20 +163,27 @@ export function cohortGridSql(ds: DatasetRef, defs: Definitions, params: CohortP
      ORDER BY g.cohort, g.period`;
 }
 
+/**
+ * Cohort matrices as of `asOf` (absent: the default, the day after the latest purchase — read off
+ * the grid's own pass without filters, from `resolveAsOf` with them so that it stays global).
+ */
 export async function computeCohorts(
   engine: Engine,
   ds: DatasetRef,
   defs: Definitions,
   params: CohortParams,
-  asOf: string,
+  asOf?: string,
 ): Promise<AnalysisOutput<CohortResult>> {
   const timings: Record<string, number> = {};
   const started = performance.now();
-  const { rows, average, partial } = await engine.withConnection(async (conn) => {
+  const filtered = Boolean(params.states?.length || params.categories?.length);
+  const given = asOf ?? (filtered ? await resolveAsOf(engine, ds, defs) : null);
+  const { rows, average, partial, resolved } = await engine.withConnection(async (conn) => {
     await conn.run('DROP TABLE IF EXISTS cohort_grid');
-    await conn.run(`CREATE TEMP TABLE cohort_grid AS ${cohortGridSql(ds, defs, params, asOf)}`);
+    await conn.run(`CREATE TEMP TABLE cohort_grid AS ${cohortGridSql(ds, defs, params, given)}`);
     timings.grid = Math.round(performance.now() - started);
-    const rows = await Engine.allOn<GridRow>(conn, 'SELECT * FROM cohort_grid ORDER BY cohort, period');
+    const rows = await Engine.allOn<GridRow & { as_of: string }>(conn, 'SELECT * FROM cohort_grid ORDER BY cohort, period');
+    const resolved = given ?? rows[0]?.as_of ?? (await resolveAsOf(engine, ds, defs));
     const average = await Engine.allOn<CohortAverage>(
       conn,
       `SELECT period, count(*)::INTEGER AS cohorts, sum(customers)::INTEGER AS customers,
@@ -183,12 +196,13 @@ export async function computeCohorts(
     const [partial] = await Engine.allOn<{ start: string; end: string; partial: boolean }>(
       conn,
       `SELECT strftime(s, '%Y-%m-%d') AS start, strftime(s + INTERVAL 1 ${unit.toUpperCase()}, '%Y-%m-%d') AS end,
-              (s + INTERVAL 1 ${unit.toUpperCase()})::DATE > ${literal(asOf)}::DATE AS partial
-         FROM (SELECT date_trunc('${unit}', ${literal(asOf)}::DATE - INTERVAL 1 DAY)::DATE AS s)`,
+              (s + INTERVAL 1 ${unit.toUpperCase()})::DATE > ${literal(resolved)}::DATE AS partial
+         FROM (SELECT date_trunc('${unit}', ${literal(resolved)}::DATE - INTERVAL 1 DAY)::DATE AS s)`,
     );
     await conn.run('DROP TABLE IF EXISTS cohort_grid');
-    return { rows, average, partial };
+    return { rows, average, partial, resolved };
   });
+  const asOfUsed = resolved;
 
   const t = performance.now();
   const cohorts: CohortInfo[] = [];
@@ -233,16 +247,16 @@ export async function computeCohorts(
   }
   timings.matrices = Math.round(performance.now() - t);
   const warnings: string[] = [];
-  if (!cohorts.length) warnings.push(`no purchases before the as-of date ${asOf}`);
+  if (!cohorts.length) warnings.push(`no purchases before the as-of date ${asOfUsed}`);
   if (partial?.partial && cohorts.length) {
     warnings.push(
-      `the last ${params.period} (${partial.start} to ${partial.end}) is only partly observed before ${asOf}: its cells are flagged partial`,
+      `the last ${params.period} (${partial.start} to ${partial.end}) is only partly observed before ${asOfUsed}: its cells are flagged partial`,
     );
   }
   return {
     data: {
       period: params.period,
-      as_of: asOf,
+      as_of: asOfUsed,
       max_period: Math.max(maxPeriod, 0),
       partial_period: partial?.partial && cohorts.length ? { start: partial.start, end: partial.end } : null,
       cohorts,
@@ -252,7 +266,7 @@ export async function computeCohorts(
     rows: { cohorts: cohorts.length, cells: rows.length, customers: cohorts.reduce((s, c) => s + c.size, 0) },
     warnings,
     timings_ms: timings,
-    resolvedParams: { as_of: asOf },
+    resolvedParams: { as_of: asOfUsed },
   };
 }
 

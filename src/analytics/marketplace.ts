@@ -180,7 +180,12 @@ export async function computeMarketplace(
   const data = await engine.withConnection(async (conn) => {
     let t = performance.now();
     await conn.run('DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_alloc');
-    await conn.run(`CREATE TEMP TABLE mk_p AS ${purchaseFactsSql(ds, defs, filtersOf(params))}`);
+    await conn.run(
+      `CREATE TEMP TABLE mk_p AS
+         SELECT order_id, customer_unique_id, customer_state, purchase_date, order_value, delivered, on_time,
+                delivery_days, days_late, review_score
+           FROM (${purchaseFactsSql(ds, defs, filtersOf(params))})`,
+    );
     await conn.run(
       `CREATE TEMP TABLE mk_alloc AS
          SELECT p.order_id, p.customer_unique_id, i.product_id, i.seller_id,

@@ -57,8 +57,8 @@ const KPI_SELECT = `coalesce(sum(order_value), 0)::DOUBLE AS revenue,
        count(*)::INTEGER AS orders,
        count(DISTINCT customer_unique_id)::INTEGER AS customers,
        (sum(order_value) / nullif(count(*), 0))::DOUBLE AS avg_order_value,
-       count(DISTINCT customer_unique_id) FILTER (WHERE nth >= 2)::INTEGER AS repeat_customers,
-       (count(DISTINCT customer_unique_id) FILTER (WHERE nth >= 2) / nullif(count(DISTINCT customer_unique_id), 0))::DOUBLE
+       count(DISTINCT customer_unique_id) FILTER (WHERE repeat)::INTEGER AS repeat_customers,
+       (count(DISTINCT customer_unique_id) FILTER (WHERE repeat) / nullif(count(DISTINCT customer_unique_id), 0))::DOUBLE
          AS repeat_customer_rate,
        count(review_score)::INTEGER AS reviewed_orders,
        avg(review_score)::DOUBLE AS avg_review_score,
@@ -80,14 +80,24 @@ export async function computeOverview(
   ];
   const t0 = performance.now();
   const data = await engine.withConnection(async (conn) => {
-    await conn.run('DROP TABLE IF EXISTS overview_w');
+    await conn.run('DROP TABLE IF EXISTS overview_f; DROP TABLE IF EXISTS overview_w');
+    // The whole history under the filters: a customer's first purchase (earliest, then smallest
+    // order id) may lie before the range. Aggregate + join rather than a window: both spill to disk.
+    await conn.run(
+      `CREATE TEMP TABLE overview_f AS
+         SELECT order_id, customer_unique_id, purchased_at, purchase_date, order_value, review_score, delivered, on_time
+           FROM (${purchaseFactsSql(ds, defs, filtersOf({ states, categories }))})`,
+    );
     await conn.run(
       `CREATE TEMP TABLE overview_w AS
-         SELECT * FROM (
-           SELECT *, row_number() OVER (PARTITION BY customer_unique_id ORDER BY purchased_at, order_id) AS nth
-             FROM (${purchaseFactsSql(ds, defs, filtersOf({ states, categories }))}))
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+         SELECT f.customer_unique_id, f.purchase_date, f.order_value, f.review_score, f.delivered, f.on_time,
+                first.order_id IS NULL AS repeat
+           FROM overview_f f
+           LEFT JOIN (SELECT struct_extract(min(struct_pack(t := purchased_at, o := order_id)), 'o') AS order_id
+                        FROM overview_f GROUP BY customer_unique_id) first USING (order_id)
+         ${where.length ? `WHERE ${where.map((w) => `f.${w}`).join(' AND ')}` : ''}`,
     );
+    await conn.run('DROP TABLE IF EXISTS overview_f');
     timings.purchases = Math.round(performance.now() - t0);
     const [total] = await Engine.allOn<Kpis & { first: string | null; last: string | null }>(
       conn,

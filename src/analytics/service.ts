@@ -14,7 +14,6 @@ import {
   overviewParamsSchema,
 } from './overview.ts';
 import { cacheParams, parseParams } from './params.ts';
-import { resolveAsOf } from './purchases.ts';
 import { type AnalysisResult, type ResultMeta, runAnalysis } from './result.ts';
 import {
   computeRfmSummary,
@@ -159,10 +158,9 @@ export async function cohorts(
 ): Promise<AnalysisResult<CohortResult>> {
   const params = parseParams(cohortParamsSchema, raw, 'cohort');
   const ds = await ctx.dataset(params.dataset_version);
-  return runAnalysis(ctx, 'cohorts', ds, cacheParams(params), async (defs) => {
-    const asOf = await resolveAsOf(ctx.engine, ds, defs, params.as_of);
-    return computeCohorts(ctx.engine, ds, defs, params, asOf);
-  });
+  return runAnalysis(ctx, 'cohorts', ds, cacheParams(params), (defs) =>
+    computeCohorts(ctx.engine, ds, defs, params, params.as_of),
+  );
 }
 
 /** Overview KPIs with their monthly trend. */

@@ -24,6 +24,7 @@ import { apiKeyRoutes } from './routes/apiKeys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { datasetRoutes } from './routes/datasets.ts';
+import { exportRoutes } from './routes/exports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -242,6 +243,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await api.register(apiKeyRoutes, { deps });
       await api.register(datasetRoutes, { deps });
       await api.register(analysisRoutes, { deps });
+      await api.register(exportRoutes, { deps });
       await api.register(jobRoutes, { deps });
       await api.register(auditRoutes, { deps });
     },

@@ -6,52 +6,58 @@
  *   L = Γ(r+x) α^r β^s / Γ(r) · { 1 / ((α+T)^(r+x) (β+T)^s) + s/(r+s+x) · A0 }
  *   A0 = (r+s+x) ∫_{t_x}^{T} (α+y)^−(r+x) (β+y)^−(s+1) dy = (r+s+x) [J(t_x) − J(T)],
  *   J(y) = ∫_y^∞ (α+u)^−(r+x) (β+u)^−(s+1) du
- *        = 2F1(r+s+x, c; r+s+x+1; |α−β|/(max(α,β)+y)) / ((r+s+x) (max(α,β)+y)^(r+s+x)),
+ *        = 2F1(r+s+x, c; r+s+x+1; z) / ((r+s+x) (max(α,β)+y)^(r+s+x)),  z = |α−β|/(max(α,β)+y),
  * with c = s+1 if α >= β and c = r+x otherwise (FHL 2005 eqs. 22–24).
  *
- * The 2F1 is evaluated after the Euler transformation, 2F1(a, c; a+1; z) =
- * (1−z)^(1−c) 2F1(1, a+1−c; a+1; z), whose series has positive terms with ratio < z and
- * no x-dependent growth, entirely in logs: nothing overflows for heavy buyers. Where the
- * series would converge slowly (z > 0.95) J(y) is integrated numerically instead
- * (Gauss–Legendre panels in v = ln(min(α,β)+u); the log-integrand is concave, so the tail is
- * bounded and truncated at 1e-16 relative). A0 = e^{ln J(t_x)} − e^{ln J(T)} is taken with
- * log1mexp, and the two likelihood terms are combined with logaddexp.
+ * Evaluation of J(y). Write k = min(α,β), d = |α−β|, a = r+s+x, e0 = c (the exponent of
+ * (k+u)) and e1 = a+1−e0 (that of (k+d+u)).
+ *  - z ≤ 1/2: the Euler-transformed series 2F1(a, c; a+1; z) = (1−z)^(1−c) 2F1(1, e1; a+1; z),
+ *    positive terms with ratio < z, so at most ~56 terms, in logs (no overflow for heavy buyers).
+ *  - z > 1/2 (typical when α ≫ β or β ≫ α, e.g. Olist, where almost nobody repeats): in
+ *    logit coordinates τ = ln((k+u)/d) = ln((1−z)/z),
+ *      J(y) = d^−a ∫_{τ_y}^∞ e^{(1−e0)τ} (1+e^τ)^−e1 dτ = d^−a [∫_{τ_y}^0 … dτ + G0],
+ *    an incomplete beta function whose part over τ ≥ 0 (z ≤ 1/2) is the series above,
+ *    G0 = 2F1(1, e1; a+1; 1/2) / (a 2^e1), and whose part over [τ_y, 0] is a smooth, log-concave
+ *    integral done by Gauss–Legendre panels (`logBetaIncLogit`). The plain series would need
+ *    ~37/(1−z) terms there (over a million at Olist's optimum, z ≈ 0.99998).
+ *  - The likelihood needs J at every distinct (x, T) and (x, t_x): per x, the distinct y are
+ *    taken in decreasing order and J is accumulated along them, J(y_i) = J(y_{i−1}) + ∫ over
+ *    [y_i, y_{i−1}], so each integral spans only the gap to the next y (usually one 4-node
+ *    panel on a day grid) and G0 is summed once per x.
+ * A0 = e^{ln J(t_x)} − e^{ln J(T)} is taken with log1mExp, or directly as the integral over
+ * [t_x, T] when z > 1/2, and the two likelihood terms are combined with logaddexp.
  */
 import { type PreparedPurchases, pairIndex } from './data.ts';
-import { hyp2f1OneBC, invOnePlusExp, lgamma, log1mExp, logAddExp, oneMinusExpOverC } from './special.ts';
+import {
+  hyp2f1OneBC,
+  invOnePlusExp,
+  lgamma,
+  log1mExp,
+  logAddExp,
+  logBetaIncLogit,
+  oneMinusExpOverC,
+} from './special.ts';
 
 export const PARETONBD_PARAMS = ['r', 'alpha', 's', 'beta'] as const;
 
-const SERIES_MAX_Z = 0.95;
+/** Above this z = |α−β|/(max(α,β)+y), J(y) is integrated rather than summed. */
+const SERIES_MAX_Z = 0.5;
 
-// 16-point Gauss–Legendre nodes and weights on [-1, 1], computed once by Newton's method.
-const GL_N = 16;
-const GL_X = new Float64Array(GL_N);
-const GL_W = new Float64Array(GL_N);
-(() => {
-  for (let i = 0; i < GL_N; i++) {
-    let x = Math.cos((Math.PI * (i + 0.75)) / (GL_N + 0.5));
-    let dp = 0;
-    for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= GL_N; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      dp = (GL_N * (x * p1 - p0)) / (x * x - 1);
-      const dx = p1 / dp;
-      x -= dx;
-      if (Math.abs(dx) < 1e-16) break;
-    }
-    GL_X[i] = x;
-    GL_W[i] = 2 / ((1 - x * x) * dp * dp);
-  }
-})();
+/** ln J by the Euler-transformed series, for z ≤ SERIES_MAX_Z (a = r+s+x, e0 = c, m = max(α,β)). */
+function logTailSeries(a: number, e0: number, m: number, z: number, y: number): number {
+  const res = hyp2f1OneBC(a + 1 - e0, a + 1, z);
+  return (1 - e0) * Math.log1p(-z) + Math.log(res.value) - a * Math.log(m + y) - Math.log(a);
+}
+
+/** ln G0 = ln ∫_0^∞ e^{(1−e0)τ} (1+e^τ)^−(a+1−e0) dτ = ln[2F1(1, a+1−e0; a+1; 1/2) / (a 2^(a+1−e0))]. */
+function logG0(a: number, e0: number): number {
+  const e1 = a + 1 - e0;
+  return Math.log(hyp2f1OneBC(e1, a + 1, 0.5).value) - e1 * Math.LN2 - Math.log(a);
+}
 
 /**
- * ln ∫_y^∞ (α+u)^−p (β+u)^−q du by quadrature (p + q > 1). Exposed for tests.
+ * ln ∫_y^∞ (α+u)^−p (β+u)^−q du for p + q > 1, by the logit-coordinate quadrature alone (no
+ * series). Exposed for tests, as an independent check of `logTailIntegral`.
  */
 export function logTailIntegralQuadrature(
   p: number,
@@ -60,50 +66,12 @@ export function logTailIntegralQuadrature(
   beta: number,
   y: number,
 ): number {
+  const a = p + q - 1;
+  if (alpha === beta) return -a * Math.log(alpha + y) - Math.log(a);
+  const e0 = alpha >= beta ? q : p;
   const k = Math.min(alpha, beta);
-  const da = alpha - k;
-  const db = beta - k;
-  // h(v) = v − p ln(da + e^v) − q ln(db + e^v), u = e^v − k
-  const h = (v: number): number => {
-    const la = da === 0 ? v : v + Math.log1p(da * Math.exp(-v));
-    const lb = db === 0 ? v : v + Math.log1p(db * Math.exp(-v));
-    return v - p * la - q * lb;
-  };
-  const hp = (v: number): number => {
-    const ev = Math.exp(-v);
-    return 1 - p / (1 + da * ev) - q / (1 + db * ev);
-  };
-  const hpp = (v: number): number => {
-    const ev = Math.exp(-v);
-    const fa = da * ev;
-    const fb = db * ev;
-    return -(p * fa) / ((1 + fa) * (1 + fa)) - (q * fb) / ((1 + fb) * (1 + fb));
-  };
-  let v = Math.log(k + y);
-  let acc = Number.NEGATIVE_INFINITY;
-  const hk = new Float64Array(GL_N);
-  for (let panel = 0; panel < 5000; panel++) {
-    const s0 = Math.abs(hp(v));
-    const c0 = Math.abs(hpp(v));
-    let w = Math.min(2 / Math.max(s0, 1e-3), 2 / Math.sqrt(Math.max(c0, 1e-6)), 50);
-    const s1 = Math.abs(hp(v + w));
-    if (s1 * w > 2) w = 2 / s1;
-    const mid = v + w / 2;
-    let mx = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < GL_N; j++) {
-      const val = h(mid + (w / 2) * (GL_X[j] as number));
-      hk[j] = val;
-      if (val > mx) mx = val;
-    }
-    let sum = 0;
-    for (let j = 0; j < GL_N; j++) sum += (GL_W[j] as number) * Math.exp((hk[j] as number) - mx);
-    acc = logAddExp(acc, mx + Math.log((sum * w) / 2));
-    v += w;
-    const slope = hp(v);
-    // Concave log-integrand: the remaining tail is at most e^{h(v)} / |h'(v)|.
-    if (slope < 0 && h(v) - Math.log(-slope) < acc - 37) break;
-  }
-  return acc;
+  const d = Math.abs(alpha - beta);
+  return -a * Math.log(d) + logBetaIncLogit(1 - e0, a, Math.log((k + y) / d), Number.POSITIVE_INFINITY);
 }
 
 /** ln J(y) for purchase exponent p = r+x and dropout exponent q = s+1 (see the module comment). */
@@ -115,35 +83,136 @@ export function logTailIntegral(
   x: number,
   y: number,
 ): number {
-  const rsf = r + s + x;
+  const a = r + s + x;
   const m = Math.max(alpha, beta);
-  const z = Math.abs(alpha - beta) / (m + y);
-  const c = alpha >= beta ? s + 1 : r + x;
-  if (z <= SERIES_MAX_Z) {
-    const res = hyp2f1OneBC(rsf + 1 - c, rsf + 1, z);
-    if (res.converged) {
-      return (1 - c) * Math.log1p(-z) + Math.log(res.value) - rsf * Math.log(m + y) - Math.log(rsf);
-    }
+  const d = Math.abs(alpha - beta);
+  const z = d / (m + y);
+  const e0 = alpha >= beta ? s + 1 : r + x;
+  if (z <= SERIES_MAX_Z) return logTailSeries(a, e0, m, z, y);
+  const k = Math.min(alpha, beta);
+  return -a * Math.log(d) + logAddExp(logG0(a, e0), logBetaIncLogit(1 - e0, a, Math.log((k + y) / d), 0));
+}
+
+/**
+ * ln ∫_{y0}^{y1} (α+u)^−(r+x) (β+u)^−(s+1) du = ln[J(y0) − J(y1)] for 0 ≤ y0 ≤ y1 (−Infinity if
+ * y0 = y1). Where z(y0) > 1/2 the interval is integrated directly, without the cancellation of
+ * the difference.
+ */
+export function logIntegralBetween(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  x: number,
+  y0: number,
+  y1: number,
+): number {
+  if (!(y1 > y0)) return Number.NEGATIVE_INFINITY;
+  const a = r + s + x;
+  const m = Math.max(alpha, beta);
+  const d = Math.abs(alpha - beta);
+  const z0 = d / (m + y0);
+  const e0 = alpha >= beta ? s + 1 : r + x;
+  if (z0 <= SERIES_MAX_Z) {
+    const l0 = logTailSeries(a, e0, m, z0, y0);
+    const l1 = logTailSeries(a, e0, m, d / (m + y1), y1);
+    return l0 + log1mExp(l0 - l1);
   }
-  return logTailIntegralQuadrature(r + x, s + 1, alpha, beta, y);
+  const k = Math.min(alpha, beta);
+  return -a * Math.log(d) + logBetaIncLogit(1 - e0, a, Math.log((k + y0) / d), Math.log((k + y1) / d));
 }
 
 interface ParetoPairs {
   readonly xT: { a: Int32Array; b: Int32Array; index: Int32Array };
   readonly xtx: { a: Int32Array; b: Int32Array; index: Int32Array };
+  /** Per distinct x: its distinct y (T and t_x values) in decreasing order, concatenated. */
+  readonly chainStart: Int32Array; // length nx + 1
+  readonly chainY: Float64Array;
+  /** Position in chainY of each (x, T) pair and each (x, t_x) pair. */
+  readonly xTPos: Int32Array;
+  readonly xtxPos: Int32Array;
 }
 const pairCache = new WeakMap<PreparedPurchases, ParetoPairs>();
 
 function pairsOf(d: PreparedPurchases): ParetoPairs {
   let pairs = pairCache.get(d);
   if (!pairs) {
-    pairs = {
-      xT: pairIndex(d.xIdx, d.TIdx, d.Ts.length),
-      xtx: pairIndex(d.xIdx, d.txIdx, d.txs.length),
-    };
+    const xT = pairIndex(d.xIdx, d.TIdx, d.Ts.length);
+    const xtx = pairIndex(d.xIdx, d.txIdx, d.txs.length);
+    const nx = d.xs.length;
+    const perX: Map<number, number>[] = Array.from({ length: nx }, () => new Map<number, number>());
+    for (let k = 0; k < xT.a.length; k++)
+      (perX[xT.a[k] as number] as Map<number, number>).set(d.Ts[xT.b[k] as number] as number, 0);
+    for (let k = 0; k < xtx.a.length; k++)
+      (perX[xtx.a[k] as number] as Map<number, number>).set(d.txs[xtx.b[k] as number] as number, 0);
+    const chainStart = new Int32Array(nx + 1);
+    const ys: number[] = [];
+    for (let i = 0; i < nx; i++) {
+      const m = perX[i] as Map<number, number>;
+      const sorted = Array.from(m.keys()).sort((u, v) => v - u);
+      chainStart[i] = ys.length;
+      for (const y of sorted) {
+        m.set(y, ys.length);
+        ys.push(y);
+      }
+    }
+    chainStart[nx] = ys.length;
+    const xTPos = new Int32Array(xT.a.length);
+    for (let k = 0; k < xT.a.length; k++)
+      xTPos[k] = (perX[xT.a[k] as number] as Map<number, number>).get(
+        d.Ts[xT.b[k] as number] as number,
+      ) as number;
+    const xtxPos = new Int32Array(xtx.a.length);
+    for (let k = 0; k < xtx.a.length; k++)
+      xtxPos[k] = (perX[xtx.a[k] as number] as Map<number, number>).get(
+        d.txs[xtx.b[k] as number] as number,
+      ) as number;
+    pairs = { xT, xtx, chainStart, chainY: Float64Array.from(ys), xTPos, xtxPos };
     pairCache.set(d, pairs);
   }
   return pairs;
+}
+
+/**
+ * ln J(y) at every y of every x's chain (see the module comment): the series where z ≤ 1/2,
+ * else J accumulated downwards in y from G0, one short quadrature per gap.
+ */
+function logTailIntegralChains(
+  r: number,
+  alpha: number,
+  s: number,
+  beta: number,
+  xs: Float64Array,
+  pairs: ParetoPairs,
+): Float64Array {
+  const { chainStart, chainY } = pairs;
+  const out = new Float64Array(chainY.length);
+  const m = Math.max(alpha, beta);
+  const k = Math.min(alpha, beta);
+  const d = Math.abs(alpha - beta);
+  const logD = d > 0 ? Math.log(d) : 0;
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i] as number;
+    const a = r + s + x;
+    const e0 = alpha >= beta ? s + 1 : r + x;
+    let lnG = Number.NaN; // ln ∫_{prevT}^∞ in logit coordinates, once below z = 1/2
+    let prevT = 0;
+    const end = chainStart[i + 1] as number;
+    for (let j = chainStart[i] as number; j < end; j++) {
+      const y = chainY[j] as number;
+      const z = d / (m + y);
+      if (z <= SERIES_MAX_Z) {
+        out[j] = logTailSeries(a, e0, m, z, y);
+        continue;
+      }
+      const t = Math.log((k + y) / d);
+      if (Number.isNaN(lnG)) lnG = logG0(a, e0);
+      lnG = logAddExp(lnG, logBetaIncLogit(1 - e0, a, t, prevT));
+      prevT = t;
+      out[j] = lnG - a * logD;
+    }
+  }
+  return out;
 }
 
 /** Total weighted log-likelihood (−Infinity where not finite, never NaN). No analytic gradient. */
@@ -158,6 +227,7 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
   const cx = new Float64Array(nx);
   const lgR = lgamma(r);
   for (let k = 0; k < nx; k++) cx[k] = lgamma((d.xs[k] as number) + r) - lgR;
+  const lnJ = logTailIntegralChains(r, alpha, s, beta, d.xs, pairs);
   // Per customer, L / (Γ(r+x) α^r β^s / Γ(r)) = e^A + s (J(t_x) − J(T)) = (e^A − e^C) + e^B with
   //   A = −(r+x) ln(α+T) − s ln(β+T),  C = ln s + ln J(T)   (both depend on (x, T) only),
   //   B = ln s + ln J(t_x)                                    (depends on (x, t_x) only),
@@ -170,15 +240,12 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
     const x = d.xs[pairs.xT.a[k] as number] as number;
     const T = d.Ts[pairs.xT.b[k] as number] as number;
     const A = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-    const C = logS + logTailIntegral(r, alpha, s, beta, x, T);
+    const C = logS + (lnJ[pairs.xTPos[k] as number] as number);
     aPrime[k] = A + log1mExp(Math.max(A - C, 0));
   }
   const ntx = pairs.xtx.a.length;
   const bTerm = new Float64Array(ntx);
-  for (let k = 0; k < ntx; k++) {
-    const x = d.xs[pairs.xtx.a[k] as number] as number;
-    bTerm[k] = logS + logTailIntegral(r, alpha, s, beta, x, d.txs[pairs.xtx.b[k] as number] as number);
-  }
+  for (let k = 0; k < ntx; k++) bTerm[k] = logS + (lnJ[pairs.xtxPos[k] as number] as number);
   let sum = 0; // Neumaier-compensated (see bgnbd.ts)
   let comp = 0;
   const xTIdx = pairs.xT.index;
@@ -201,29 +268,18 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
   return Number.isFinite(total) ? total : Number.NEGATIVE_INFINITY;
 }
 
-/** ln A0 for one customer. */
-function logA0(p: Float64Array, x: number, tx: number, T: number): number {
-  const r = p[0] as number;
-  const alpha = p[1] as number;
-  const s = p[2] as number;
-  const beta = p[3] as number;
-  const lJtx = logTailIntegral(r, alpha, s, beta, x, tx);
-  const lJT = logTailIntegral(r, alpha, s, beta, x, T);
-  return Math.log(r + s + x) + lJtx + log1mExp(lJtx - lJT);
-}
-
 /** P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) (α+T)^(r+x) (β+T)^s A0). */
 export function paretonbdPAlive(p: Float64Array, x: number, tx: number, T: number): number {
   const r = p[0] as number;
   const alpha = p[1] as number;
   const s = p[2] as number;
   const beta = p[3] as number;
+  // s/(r+s+x) · A0 = s ∫_{t_x}^T (α+u)^−(r+x) (β+u)^−(s+1) du
   const u =
-    Math.log(s) -
-    Math.log(r + s + x) +
+    Math.log(s) +
     (r + x) * Math.log(alpha + T) +
     s * Math.log(beta + T) +
-    logA0(p, x, tx, T);
+    logIntegralBetween(r, alpha, s, beta, x, tx, T);
   return invOnePlusExp(u);
 }
 

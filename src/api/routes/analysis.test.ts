@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasRealData } from '../../../test/fixtures.ts';
 import type { Role } from '../../appstate/users.ts';
+import { EXPORT_ANALYSES, EXPORTS } from '../../reports/registry.ts';
 import { createHarness, type Harness, ROLES_ALL } from '../testHarness.ts';
 
 const describeData = hasRealData ? describe : describe.skip;
@@ -39,6 +40,13 @@ describeData('analysis endpoints', () => {
     { method: 'GET', url: '/api/v1/analysis/customers?limit=5', min: 'viewer' },
     { method: 'GET', url: '/api/v1/analysis/marketplace', min: 'viewer' },
     { method: 'GET', url: '/api/v1/exports/rfm-customers.csv', min: 'analyst' },
+    ...EXPORT_ANALYSES.flatMap((a) =>
+      EXPORTS[a].formats.map((f) => ({
+        method: 'GET' as const,
+        url: `/api/v1/exports/${a}.${f}`,
+        min: 'analyst' as Role,
+      })),
+    ),
   ];
 
   it('every documented analysis operation is in the role table', async () => {

@@ -1,5 +1,3 @@
-import { PassThrough } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,7 +6,7 @@ import type { CohortParamsInput } from '../../analytics/cohort.ts';
 import type { MarketplaceParamsInput } from '../../analytics/marketplace.ts';
 import type { OverviewParamsInput } from '../../analytics/overview.ts';
 import { isoDateSchema } from '../../analytics/params.ts';
-import { RFM_COLUMNS, type RfmPageInput, type RfmParamsInput } from '../../analytics/rfm.ts';
+import type { RfmPageInput, RfmParamsInput } from '../../analytics/rfm.ts';
 import {
   cohortParamsSchema,
   cohorts,
@@ -19,7 +17,6 @@ import {
   rfmCustomers,
   rfmPageSchema,
   rfmParamsSchema,
-  rfmStreamCustomers,
   rfmSummary,
 } from '../../analytics/service.ts';
 import { OlistError } from '../../core/errors.ts';
@@ -341,66 +338,5 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
       ),
   );
 
-  // ── Exports (analyst) ──────────────────────────────────────────────────────────────────────
-
-  app.get(
-    '/exports/rfm-customers.csv',
-    {
-      schema: {
-        tags: ['analysis'],
-        summary: 'Every customer’s RFM row as CSV (streamed)',
-        querystring: rfmQuery,
-        response: {
-          200: {
-            description: `CSV with a header line: ${RFM_COLUMNS.join(', ')}`,
-            content: { 'text/csv': { schema: z.string() } },
-          },
-        },
-      },
-      validatorCompiler: keepRawQuery,
-      config: { auth: 'analyst' },
-    },
-    async (req, reply) => {
-      const params = req.query as unknown as RfmParamsInput;
-      // Validate and warm the summary first, so parameter and data-set errors are proper problems.
-      await withDeadline(rfmSummary(ctx, params), timeoutMs);
-      const out = new PassThrough();
-      let header = true;
-      const write = (text: string) =>
-        out.write(text)
-          ? Promise.resolve()
-          : new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      rfmStreamCustomers(ctx, params, async (rows) => {
-        await write(
-          stringify(
-            rows.map((r) => RFM_COLUMNS.map((c) => r[c])),
-            { header, columns: [...RFM_COLUMNS] },
-          ),
-        );
-        header = false;
-      })
-        .then((meta) => {
-          if (header) out.write(stringify([], { header: true, columns: [...RFM_COLUMNS] }));
-          out.end();
-          deps.audit(req, 'export', { export: 'rfm-customers.csv', params, rows: meta.rows });
-        })
-        .catch((err: unknown) => {
-          req.log.error({ err }, 'export failed while streaming');
-          deps.audit(
-            req,
-            'export',
-            { export: 'rfm-customers.csv', params, error: 'stream failed' },
-            'failure',
-          );
-          out.destroy(err instanceof Error ? err : new Error(String(err)));
-        });
-      return (
-        reply
-          .type('text/csv; charset=utf-8')
-          .header('Content-Disposition', 'attachment; filename="rfm-customers.csv"')
-          // A stream, not the string the schema documents: Fastify sends streams as they are.
-          .send(out as unknown as string)
-      );
-    },
-  );
+  // Exports (analyst) live in routes/exports.ts, /exports/rfm-customers.csv included.
 };

@@ -1,0 +1,450 @@
+/**
+ * The dashboard in a real browser (Debian's Chromium via playwright-core) against the real server
+ * over a generated 5,000-customer data set: sign-in, every page's numbers equal the API's, filters in
+ * the URL, drill-down, exports, roles, expired sessions, dark mode, phone width, axe-core per page.
+ * Screenshots go to test-artifacts/dashboard/.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/appstate/users.ts';
+import { decimal, integer, money, percent } from '../../web/src/format.ts';
+import {
+  axeSerious,
+  browserAvailable,
+  type DashboardServer,
+  describeViolations,
+  launchBrowser,
+  PASSWORDS,
+  screenshot,
+  startDashboardServer,
+} from './harness.ts';
+
+const run = browserAvailable();
+
+interface Kpis {
+  revenue: number;
+  orders: number;
+  customers: number;
+  avg_order_value: number | null;
+  repeat_customer_rate: number | null;
+  avg_review_score: number | null;
+  on_time_rate: number | null;
+}
+
+describe.skipIf(!run)('dashboard in Chromium', () => {
+  let srv: DashboardServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    srv = await startDashboardServer({ customers: 5000 });
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await srv?.close();
+  }, 60_000);
+
+  async function newPage(
+    viewport = { width: 1280, height: 900 },
+    colorScheme: 'light' | 'dark' = 'light',
+  ): Promise<Page> {
+    const ctx = await browser.newContext({ viewport, colorScheme, acceptDownloads: true });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(20_000);
+    page.setDefaultNavigationTimeout(20_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+    return page;
+  }
+
+  async function signIn(page: Page, role: Role, hash = ''): Promise<void> {
+    await page.goto(`${srv.url}/${hash}`);
+    await page.getByLabel('Username').fill(`${role}-user`);
+    await page.getByLabel('Password').fill(PASSWORDS[role]);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('user').waitFor({ state: 'attached' });
+  }
+
+  async function go(page: Page, hash: string): Promise<void> {
+    await page.evaluate((h) => {
+      window.location.hash = h;
+    }, hash);
+  }
+
+  async function checkA11y(page: Page, name: string): Promise<void> {
+    const v = await axeSerious(page);
+    expect(v, `${name}: ${describeViolations(v)}`).toEqual([]);
+  }
+
+  /** Waits until no chart is still drawing and no loading state is shown. */
+  async function settled(page: Page): Promise<void> {
+    await page.waitForFunction(() => !document.querySelector('.state-loading'), undefined, {
+      timeout: 45_000,
+    });
+  }
+
+  it('signs in, keeps the session over a reload, signs out', async () => {
+    const page = await newPage();
+    await page.goto(`${srv.url}/`);
+    await page.waitForURL(/#\/login\?next=%2Foverview/);
+    await checkA11y(page, 'sign-in');
+    await screenshot(page, '00-sign-in');
+    await page.getByLabel('Username').fill('viewer-user');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/invalid|credentials|password/i);
+    await page.getByLabel('Password').fill(PASSWORDS.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/#\/overview$/);
+    await page.getByTestId('kpi-revenue').waitFor();
+    await page.reload();
+    await page.getByTestId('kpi-revenue').waitFor();
+    expect(await page.getByTestId('user').textContent()).toContain('viewer-user');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/#\/login/);
+    expect(await page.evaluate(() => localStorage.getItem('olist.session'))).toBeNull();
+  });
+
+  it('overview: KPI cards equal the API, filters change the numbers and the URL', async () => {
+    const page = await newPage();
+    await signIn(page, 'viewer');
+    const api = await srv.api<{ data: { kpis: Kpis } }>('viewer', '/analysis/overview');
+    const k = api.data.kpis;
+    await settled(page);
+    expect(await page.getByTestId('kpi-revenue').textContent()).toBe(money(k.revenue));
+    expect(await page.getByTestId('kpi-orders').textContent()).toBe(integer(k.orders));
+    expect(await page.getByTestId('kpi-customers').textContent()).toBe(integer(k.customers));
+    expect(await page.getByTestId('kpi-avg_order_value').textContent()).toBe(money(k.avg_order_value));
+    expect(await page.getByTestId('kpi-repeat_customer_rate').textContent()).toBe(
+      percent(k.repeat_customer_rate),
+    );
+    expect(await page.getByTestId('kpi-avg_review_score').textContent()).toBe(decimal(k.avg_review_score));
+    expect(await page.getByTestId('kpi-on_time_rate').textContent()).toBe(percent(k.on_time_rate));
+    expect(await page.locator('.kpi-delta').count()).toBe(7);
+    expect(await page.getByTestId('findings').locator('li').count()).toBeGreaterThanOrEqual(3);
+    await page.waitForSelector('.chart canvas');
+    await checkA11y(page, 'overview');
+    await screenshot(page, '01-overview');
+
+    await page.getByLabel('Customer state').selectOption('SP');
+    await page.waitForURL(/states=SP/);
+    const sp = await srv.api<{ data: { kpis: Kpis } }>('viewer', '/analysis/overview?states=SP');
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="kpi-revenue"]')?.textContent === want,
+      money(sp.data.kpis.revenue),
+      { timeout: 20_000 },
+    );
+    expect(sp.data.kpis.revenue).toBeLessThan(k.revenue);
+    expect(await page.getByTestId('kpi-orders').textContent()).toBe(integer(sp.data.kpis.orders));
+
+    await page.getByLabel('From').fill('2017-06-01');
+    await page.waitForURL(/from=2017-06-01/);
+    const ranged = await srv.api<{ data: { kpis: Kpis } }>(
+      'viewer',
+      '/analysis/overview?states=SP&from=2017-06-01',
+    );
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="kpi-orders"]')?.textContent === want,
+      integer(ranged.data.kpis.orders),
+      { timeout: 20_000 },
+    );
+    // A shared link restores the same view.
+    const shared = page.url();
+    const other = await newPage();
+    await signIn(other, 'viewer', `#${shared.split('#')[1]}`);
+    await other.waitForFunction(
+      (want) => document.querySelector('[data-testid="kpi-orders"]')?.textContent === want,
+      integer(ranged.data.kpis.orders),
+      { timeout: 20_000 },
+    );
+    expect(await other.getByLabel('Customer state').inputValue()).toBe('SP');
+  });
+
+  it('customers: segments equal the API, drill-down keeps the filters, customer page', async () => {
+    const page = await newPage();
+    await signIn(page, 'analyst', '#/customers?states=SP');
+    const seg = await srv.api<{
+      data: { customers: number; segments: { segment: string; customers: number }[] };
+    }>('viewer', '/analysis/segments?states=SP');
+    await page.getByTestId('rfm-total').waitFor();
+    expect(await page.getByTestId('rfm-total').textContent()).toContain(
+      `${integer(seg.data.customers)} customers`,
+    );
+    await settled(page);
+    await page.waitForSelector('.chart canvas');
+    await checkA11y(page, 'customers');
+    await screenshot(page, '02-customers');
+
+    const target = seg.data.segments
+      .filter((s) => s.customers > 0)
+      .sort((a, b) => b.customers - a.customers)[0]!;
+    await page
+      .getByRole('region', { name: 'Segments' })
+      .getByRole('link', { name: target.segment, exact: true })
+      .click();
+    await page.waitForURL(/#\/customers\/list\?/);
+    const url = new URL(page.url().replace('#/', '/'));
+    expect(url.searchParams.get('states')).toBe('SP');
+    expect(url.searchParams.get('segment')).toBe(target.segment);
+    await settled(page);
+    const cells = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(cells.length).toBe(Math.min(25, target.customers));
+    expect(new Set(cells)).toEqual(new Set([target.segment]));
+    const apiPage = await srv.api<{ data: { rows: { customer_unique_id: string; monetary: number }[] } }>(
+      'viewer',
+      `/analysis/customers?states=SP&segment=${encodeURIComponent(target.segment)}&limit=25`,
+    );
+    const first = apiPage.data.rows[0]!;
+    expect(await page.locator('tbody tr').first().locator('td').nth(4).textContent()).toBe(
+      money(first.monetary, true),
+    );
+    await checkA11y(page, 'customer list');
+    await screenshot(page, '03-customer-list');
+
+    // Sort by spend (descending) within the page.
+    await page.getByRole('button', { name: 'Spend' }).click();
+    const spend = apiPage.data.rows.map((r) => r.monetary).sort((a, b) => b - a);
+    expect(await page.locator('tbody tr').first().locator('td').nth(4).textContent()).toBe(
+      money(spend[0]!, true),
+    );
+
+    // Next page.
+    if (target.customers > 25) {
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.waitForURL(/page=1/);
+      await settled(page);
+    }
+
+    // Search by id prefix, then the customer page.
+    await go(page, `#/customers/list?states=SP&segment=${encodeURIComponent(target.segment)}`);
+    await settled(page);
+    await page.getByLabel('Customer id starts with').fill(first.customer_unique_id.slice(0, 6));
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/q=/);
+    await settled(page);
+    await page.locator('tbody tr').first().getByRole('link').click();
+    await page.waitForURL(/#\/customer\?/);
+    await page.getByTestId('customer-rfm').waitFor();
+    expect(await page.getByTestId('customer-rfm').textContent()).toContain(money(first.monetary, true));
+    expect(page.url()).toContain('states=SP');
+    await checkA11y(page, 'customer');
+    await screenshot(page, '04-customer');
+  });
+
+  it('exports: all customers as CSV via the API and a chart as PNG', async () => {
+    const page = await newPage();
+    await signIn(page, 'analyst', '#/customers/list');
+    await settled(page);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByTestId('export-all').click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe('rfm-customers.csv');
+    const text = readFileSync((await csv.path())!, 'utf8');
+    expect(text.split('\n')[0]).toContain('customer_unique_id');
+    expect(text.trim().split('\n').length).toBeGreaterThan(1000);
+
+    await go(page, '#/overview');
+    await settled(page);
+    const png = page.getByRole('button', { name: 'Download Monthly revenue and orders as PNG' });
+    await expect.poll(() => png.isEnabled(), { timeout: 20_000 }).toBe(true);
+    const [img] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), png.click()]);
+    expect(img.suggestedFilename()).toBe('monthly-revenue-and-orders.png');
+    const bytes = readFileSync((await img.path())!);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    const [table] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Download Monthly revenue and orders as CSV' }).click(),
+    ]);
+    expect(readFileSync((await table.path())!, 'utf8').split('\r\n')[0]).toBe(
+      'month,revenue,orders,customers',
+    );
+  });
+
+  it('cohorts, lifetime value, data quality and marketplace render the API numbers', async () => {
+    const page = await newPage();
+    await signIn(page, 'analyst', '#/cohorts');
+    await settled(page);
+    await page.waitForSelector('.chart canvas');
+    await page.getByText('Blank cells are periods not observed yet').waitFor();
+    await page.getByRole('button', { name: 'Revenue', exact: true }).click();
+    await page.waitForURL(/metric=revenue/);
+    await page.getByRole('button', { name: 'Weekly' }).click();
+    await page.waitForURL(/period=week/);
+    await settled(page);
+    await page.getByRole('heading', { name: 'Cohort revenue by week' }).waitFor();
+    await checkA11y(page, 'cohorts');
+    await screenshot(page, '05-cohorts');
+
+    await go(page, '#/ltv');
+    const ltv = await srv.api<{ data: { totals: { customers: number; clv: number | null } } }>(
+      'analyst',
+      '/analysis/ltv',
+      {
+        method: 'POST',
+        body: { model: 'bgnbd', horizon: 52, unit: 'weeks', sort: 'clv', limit: 25 },
+      },
+    );
+    await page.getByTestId('kpi-ltv-customers').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('kpi-ltv-customers').textContent()).toBe(
+      integer(ltv.data.totals.customers),
+    );
+    expect(await page.getByTestId('kpi-ltv-clv').textContent()).toBe(money(ltv.data.totals.clv));
+    await page.getByTestId('fit-summary').waitFor();
+    await settled(page);
+    await checkA11y(page, 'ltv');
+    await screenshot(page, '06-ltv');
+
+    await go(page, '#/quality');
+    await page.getByTestId('kpi-quality-score').waitFor({ timeout: 60_000 });
+    const q = await srv.api<{ scores: { overall: { score: number | null } } }>(
+      'analyst',
+      '/analysis/quality',
+      {
+        method: 'POST',
+        body: { dataset_version: 1 },
+      },
+    );
+    expect(await page.getByTestId('kpi-quality-score').textContent()).toBe(percent(q.scores.overall.score));
+    await settled(page);
+    await checkA11y(page, 'quality');
+    await screenshot(page, '07-quality');
+
+    await go(page, '#/marketplace?categories=cama_mesa_banho');
+    const mk = await srv.api<{
+      data: { delivery: { overall: { delivered_orders: number; late_share: number | null } } };
+    }>('viewer', '/analysis/marketplace?categories=cama_mesa_banho&top_sellers=20');
+    await page.getByTestId('kpi-mk-delivered').waitFor();
+    await page.waitForFunction(
+      (want) => document.querySelector('[data-testid="kpi-mk-delivered"]')?.textContent === want,
+      integer(mk.data.delivery.overall.delivered_orders),
+      { timeout: 20_000 },
+    );
+    expect(await page.getByTestId('kpi-mk-late').textContent()).toBe(
+      percent(mk.data.delivery.overall.late_share),
+    );
+    await settled(page);
+    await checkA11y(page, 'marketplace');
+    await screenshot(page, '08-marketplace');
+  });
+
+  it('roles: a viewer sees no admin page nor analyst analyses; an admin manages users', async () => {
+    const page = await newPage();
+    await signIn(page, 'viewer', '#/overview');
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Pages', exact: true })
+        .getByRole('link', { name: 'Admin' })
+        .count(),
+    ).toBe(0);
+    await go(page, '#/admin');
+    await page.getByText('This page needs the admin role').waitFor();
+    await go(page, '#/cohorts');
+    await page.locator('.state-forbidden').waitFor();
+    expect(await page.locator('.state-forbidden').textContent()).toMatch(/analyst role/);
+    await screenshot(page, '09-viewer-forbidden');
+
+    const admin = await newPage();
+    await signIn(admin, 'admin', '#/admin');
+    await admin.getByRole('cell', { name: 'viewer-user', exact: true }).waitFor();
+    await admin.getByLabel('Username').fill('new-analyst');
+    await admin.getByLabel('Password').fill('new-analyst-pw-1');
+    await admin.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await admin.getByRole('button', { name: 'Create user' }).click();
+    await admin.getByText('user new-analyst created').waitFor();
+    await admin.getByRole('cell', { name: 'new-analyst', exact: true }).waitFor();
+    await checkA11y(admin, 'admin users');
+    await screenshot(admin, '10-admin-users');
+    await admin.getByRole('button', { name: 'API keys', exact: true }).click();
+    await admin.getByLabel('Name').fill('reporting');
+    await admin.getByRole('button', { name: 'Create key' }).click();
+    await admin.getByText('New key (shown once').waitFor();
+    expect(await admin.locator('.notice code').textContent()).toMatch(/^olk_/);
+    for (const tab of ['API keys', 'Data sets', 'Audit log']) {
+      await admin.getByRole('button', { name: tab, exact: true }).click();
+      await settled(admin);
+      await admin.locator('tbody tr').first().waitFor();
+      await checkA11y(admin, `admin ${tab}`);
+    }
+    expect(await admin.locator('tbody').textContent()).toContain('user.create');
+    await screenshot(admin, '11-admin-audit');
+  });
+
+  it('an expired session leads to sign-in and back to the same page', async () => {
+    const page = await newPage();
+    await signIn(page, 'viewer', '#/marketplace?states=RJ');
+    await page.getByTestId('kpi-mk-delivered').waitFor();
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('olist.session')!);
+      localStorage.setItem(
+        'olist.session',
+        JSON.stringify({ ...s, access_token: 'expired', refresh_token: 'spent' }),
+      );
+    });
+    await go(page, '#/overview?states=RJ');
+    await page.waitForURL(/#\/login\?next=/);
+    await page.getByText('Your session ended').waitFor();
+    await page.getByLabel('Username').fill('viewer-user');
+    await page.getByLabel('Password').fill(PASSWORDS.viewer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/#\/overview\?states=RJ$/);
+    await page.getByTestId('kpi-revenue').waitFor();
+  });
+
+  it('dark theme: toggled, persisted, accessible', async () => {
+    const page = await newPage();
+    await signIn(page, 'analyst', '#/overview');
+    await settled(page);
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.reload();
+    await page.getByTestId('kpi-revenue').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(15, 18, 22)');
+    await settled(page);
+    await page.waitForSelector('.chart canvas');
+    await checkA11y(page, 'overview dark');
+    await screenshot(page, '12-overview-dark');
+    await go(page, '#/customers');
+    await settled(page);
+    await page.waitForSelector('.chart canvas');
+    await checkA11y(page, 'customers dark');
+    await screenshot(page, '13-customers-dark');
+
+    // The system preference is the default.
+    const sys = await newPage(undefined, 'dark');
+    await sys.goto(`${srv.url}/`);
+    expect(await sys.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  });
+
+  it('phone width: menu, no horizontal scrolling, accessible', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await signIn(page, 'viewer', '#/overview');
+    await settled(page);
+    const nav = page.getByRole('navigation', { name: 'Pages', exact: true });
+    expect(await nav.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    expect(await nav.isVisible()).toBe(true);
+    await screenshot(page, '14-phone-menu');
+    await nav.getByRole('link', { name: 'Marketplace' }).click();
+    await page.getByTestId('kpi-mk-delivered').waitFor();
+    await settled(page);
+    expect(await nav.isVisible()).toBe(false);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await checkA11y(page, 'marketplace phone');
+    await screenshot(page, '15-phone-marketplace');
+  });
+
+  it('ran under the real Content-Security-Policy without violations', () => {
+    expect(cspErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+/** Browser-side summaries of CLV predictions (pure). */
+
+export type Row = Record<string, string | number | null>;
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Histogram of a column with `bins` equal-width bins between 0 and the 99th percentile (the rest in the last bin). */
+export function histogram(rows: readonly Row[], col: string, bins = 20): { label: string; count: number }[] {
+  const vals = rows
+    .map((r) => num(r[col]))
+    .filter((v): v is number => v !== null)
+    .sort((a, b) => a - b);
+  if (!vals.length) return [];
+  const hi = vals[Math.min(vals.length - 1, Math.floor(vals.length * 0.99))]!;
+  const lo = Math.min(0, vals[0]!);
+  const width = (hi - lo) / bins || 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of vals) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)))]! += 1;
+  return counts.map((count, i) => ({
+    label: `${Math.round(lo + i * width)}${i === bins - 1 ? '+' : `–${Math.round(lo + (i + 1) * width)}`}`,
+    count,
+  }));
+}
+
+/**
+ * Mean of `col` by frequency (rows: 0..maxF, the last "maxF+") and recency (columns: `bins` equal bins
+ * of recency / T): the shape of the model's P(alive) or expected-purchases matrix over the customers.
+ */
+export function matrixBy(
+  rows: readonly Row[],
+  col: string,
+  maxF = 5,
+  bins = 5,
+): { cells: [number, number, number][]; counts: number[][] } {
+  const sum = Array.from({ length: maxF + 1 }, () => new Array<number>(bins).fill(0));
+  const cnt = Array.from({ length: maxF + 1 }, () => new Array<number>(bins).fill(0));
+  for (const r of rows) {
+    const f = num(r.frequency);
+    const rec = num(r.recency);
+    const t = num(r.T);
+    const v = num(r[col]);
+    if (f === null || rec === null || t === null || v === null || t <= 0) continue;
+    const fi = Math.min(maxF, Math.round(f));
+    const ri = Math.min(bins - 1, Math.floor((rec / t) * bins));
+    sum[fi]![ri]! += v;
+    cnt[fi]![ri]! += 1;
+  }
+  const cells: [number, number, number][] = [];
+  for (let f = 0; f <= maxF; f++)
+    for (let b = 0; b < bins; b++) if (cnt[f]![b]! > 0) cells.push([b, f, sum[f]![b]! / cnt[f]![b]!]);
+  return { cells, counts: cnt };
+}
