@@ -53,18 +53,25 @@ export interface OverviewResult {
   readonly trend: readonly ({ readonly month: string } & Kpis)[];
 }
 
-const KPI_SELECT = `coalesce(sum(order_value), 0)::DOUBLE AS revenue,
-       count(*)::INTEGER AS orders,
-       count(DISTINCT customer_unique_id)::INTEGER AS customers,
-       (sum(order_value) / nullif(count(*), 0))::DOUBLE AS avg_order_value,
-       count(DISTINCT customer_unique_id) FILTER (WHERE repeat)::INTEGER AS repeat_customers,
-       (count(DISTINCT customer_unique_id) FILTER (WHERE repeat) / nullif(count(DISTINCT customer_unique_id), 0))::DOUBLE
+/**
+ * KPIs from rows of `overview_cm` (one per customer and month with purchases in the range).
+ * `counted` selects the rows that count a customer once (every row for a month; the customer's
+ * first row for the whole range) and `repeat` whether that customer counts as a repeat customer.
+ */
+function kpiSelect(counted: string, repeat: string): string {
+  return `coalesce(sum(w_revenue), 0)::DOUBLE AS revenue,
+       coalesce(sum(w_orders), 0)::INTEGER AS orders,
+       count(*) FILTER (WHERE ${counted})::INTEGER AS customers,
+       (sum(w_revenue) / nullif(sum(w_orders), 0))::DOUBLE AS avg_order_value,
+       count(*) FILTER (WHERE ${counted} AND ${repeat})::INTEGER AS repeat_customers,
+       (count(*) FILTER (WHERE ${counted} AND ${repeat}) / nullif(count(*) FILTER (WHERE ${counted}), 0))::DOUBLE
          AS repeat_customer_rate,
-       count(review_score)::INTEGER AS reviewed_orders,
-       avg(review_score)::DOUBLE AS avg_review_score,
-       count(*) FILTER (WHERE delivered)::INTEGER AS delivered_orders,
-       count(*) FILTER (WHERE on_time)::INTEGER AS on_time_orders,
-       (count(*) FILTER (WHERE on_time) / nullif(count(*) FILTER (WHERE delivered), 0))::DOUBLE AS on_time_rate`;
+       coalesce(sum(w_reviewed), 0)::INTEGER AS reviewed_orders,
+       (sum(w_review_sum) / nullif(sum(w_reviewed), 0))::DOUBLE AS avg_review_score,
+       coalesce(sum(w_delivered), 0)::INTEGER AS delivered_orders,
+       coalesce(sum(w_on_time), 0)::INTEGER AS on_time_orders,
+       (sum(w_on_time) / nullif(sum(w_delivered), 0))::DOUBLE AS on_time_rate`;
+}
 
 export async function computeOverview(
   engine: Engine,
@@ -74,40 +81,54 @@ export async function computeOverview(
 ): Promise<AnalysisOutput<OverviewResult>> {
   const timings: Record<string, number> = {};
   const { states, categories } = params;
-  const where = [
-    ...(params.from ? [`purchase_date >= ${literal(params.from)}::DATE`] : []),
-    ...(params.to ? [`purchase_date < ${literal(params.to)}::DATE`] : []),
-  ];
+  const inRange =
+    [
+      ...(params.from ? [`purchase_date >= ${literal(params.from)}::DATE`] : []),
+      ...(params.to ? [`purchase_date < ${literal(params.to)}::DATE`] : []),
+    ].join(' AND ') || 'TRUE';
   const t0 = performance.now();
   const data = await engine.withConnection(async (conn) => {
-    await conn.run('DROP TABLE IF EXISTS overview_f; DROP TABLE IF EXISTS overview_w');
-    // The whole history under the filters: a customer's first purchase (earliest, then smallest
-    // order id) may lie before the range. Aggregate + join rather than a window: both spill to disk.
+    await conn.run('DROP TABLE IF EXISTS overview_cm');
+    // One row per (customer, month) over the whole history under the filters (a customer's first
+    // purchase may lie before the range), with the range's part of each figure; then per customer,
+    // by windows: the first purchase ever and the range totals. A purchase in the range is a repeat
+    // purchase unless it is the customer's first ever, so a customer repeats in a period when they
+    // bought twice in it or their first purchase ever is earlier than their first in it (equal
+    // timestamps fall on one day, hence in the same period).
     await conn.run(
-      `CREATE TEMP TABLE overview_f AS
-         SELECT order_id, customer_unique_id, purchased_at, purchase_date, order_value, review_score, delivered, on_time
-           FROM (${purchaseFactsSql(ds, defs, filtersOf({ states, categories }))})`,
+      `CREATE TEMP TABLE overview_cm AS
+         SELECT m, w_orders, w_revenue, w_first_at, w_first_date, w_last_date, w_reviewed, w_review_sum,
+                w_delivered, w_on_time,
+                min(first_at) OVER c AS first_ever,
+                sum(w_orders) OVER c AS c_orders,
+                min(w_first_at) OVER c AS c_first_at,
+                min(m) FILTER (WHERE w_orders > 0) OVER c AS c_first_m
+           FROM (SELECT customer_unique_id, date_trunc('month', purchase_date)::DATE AS m,
+                        min(purchased_at) AS first_at,
+                        count(*) FILTER (WHERE ${inRange}) AS w_orders,
+                        sum(order_value) FILTER (WHERE ${inRange}) AS w_revenue,
+                        min(purchased_at) FILTER (WHERE ${inRange}) AS w_first_at,
+                        min(purchase_date) FILTER (WHERE ${inRange}) AS w_first_date,
+                        max(purchase_date) FILTER (WHERE ${inRange}) AS w_last_date,
+                        count(review_score) FILTER (WHERE ${inRange}) AS w_reviewed,
+                        sum(review_score) FILTER (WHERE ${inRange}) AS w_review_sum,
+                        count(*) FILTER (WHERE ${inRange} AND delivered) AS w_delivered,
+                        count(*) FILTER (WHERE ${inRange} AND on_time) AS w_on_time
+                   FROM (${purchaseFactsSql(ds, defs, filtersOf({ states, categories }))})
+                  GROUP BY ALL)
+         WINDOW c AS (PARTITION BY customer_unique_id)
+         QUALIFY w_orders > 0`,
     );
-    await conn.run(
-      `CREATE TEMP TABLE overview_w AS
-         SELECT f.customer_unique_id, f.purchase_date, f.order_value, f.review_score, f.delivered, f.on_time,
-                first.order_id IS NULL AS repeat
-           FROM overview_f f
-           LEFT JOIN (SELECT struct_extract(min(struct_pack(t := purchased_at, o := order_id)), 'o') AS order_id
-                        FROM overview_f GROUP BY customer_unique_id) first USING (order_id)
-         ${where.length ? `WHERE ${where.map((w) => `f.${w}`).join(' AND ')}` : ''}`,
-    );
-    await conn.run('DROP TABLE IF EXISTS overview_f');
     timings.purchases = Math.round(performance.now() - t0);
     const [total] = await Engine.allOn<Kpis & { first: string | null; last: string | null }>(
       conn,
-      `SELECT ${KPI_SELECT}, strftime(min(purchase_date), '%Y-%m-%d') AS first,
-              strftime(max(purchase_date), '%Y-%m-%d') AS last
-         FROM overview_w`,
+      `SELECT ${kpiSelect('m = c_first_m', '(c_orders >= 2 OR first_ever < c_first_at)')},
+              strftime(min(w_first_date), '%Y-%m-%d') AS first, strftime(max(w_last_date), '%Y-%m-%d') AS last
+         FROM overview_cm`,
     );
     const trend = await Engine.allOn<{ month: string } & Kpis>(
       conn,
-      `WITH agg AS (SELECT date_trunc('month', purchase_date)::DATE AS m, ${KPI_SELECT} FROM overview_w GROUP BY 1),
+      `WITH agg AS (SELECT m, ${kpiSelect('TRUE', '(w_orders >= 2 OR first_ever < w_first_at)')} FROM overview_cm GROUP BY 1),
             months AS (SELECT unnest(generate_series(min(m), max(m), INTERVAL 1 MONTH))::DATE AS m FROM agg)
        SELECT strftime(months.m, '%Y-%m') AS month,
               coalesce(revenue, 0)::DOUBLE AS revenue, coalesce(orders, 0)::INTEGER AS orders,
@@ -118,7 +139,7 @@ export async function computeOverview(
               coalesce(on_time_orders, 0)::INTEGER AS on_time_orders, on_time_rate
          FROM months LEFT JOIN agg USING (m) ORDER BY months.m`,
     );
-    await conn.run('DROP TABLE IF EXISTS overview_w');
+    await conn.run('DROP TABLE IF EXISTS overview_cm');
     return { total: total!, trend };
   });
   timings.aggregate = Math.round(performance.now() - t0) - (timings.purchases ?? 0);

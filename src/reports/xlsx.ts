@@ -5,6 +5,7 @@
  * definitions), then one sheet per table with typed cells (numbers as numbers, dates as dates,
  * BRL currency and percent formats), a frozen header row, an autofilter and column widths.
  */
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { neutralise } from './csv.ts';
@@ -69,6 +70,26 @@ function widthsFor(table: TableSpec, sample: readonly Row[]): number[] {
   });
 }
 
+/** The writable side of a Node or readable-stream stream: how much it holds and whether it asked for a drain. */
+type PipeTarget = NodeJS.EventEmitter & {
+  destroyed?: boolean;
+  _writableState?: { length: number; needDrain: boolean };
+};
+
+/**
+ * Waits while the zip entry behind a sheet is backed up. ExcelJS's sheet stream writes to the
+ * archiver's entry stream without heeding backpressure, and the archiver reaches a sheet only
+ * after the entries before it, so a fast producer would otherwise pile the whole sheet up in
+ * memory. The entry stream in turn waits for the compressor and the destination (`out`).
+ */
+async function zipBackpressure(ws: ExcelJS.Worksheet): Promise<void> {
+  const pipes = (ws as unknown as { stream?: { pipes?: PipeTarget[] } }).stream?.pipes ?? [];
+  for (const p of pipes) {
+    const state = p._writableState;
+    if (state?.needDrain && state.length > 0 && !p.destroyed) await once(p, 'drain');
+  }
+}
+
 async function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: TableSpec, used: Set<string>) {
   const cols = table.columns;
   let sheet: ExcelJS.Worksheet | null = null;
@@ -109,6 +130,7 @@ async function writeTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, table: TableSp
       rowsInSheet++;
       total++;
     }
+    if (sheet) await zipBackpressure(sheet);
   }
   if (!sheet) sheet = open([]);
   sheet.commit();

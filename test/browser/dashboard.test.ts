@@ -20,6 +20,19 @@ import {
   startDashboardServer,
 } from './harness.ts';
 
+// Globals of the page, for the callbacks that run in the browser (the Node tsconfig has no DOM lib).
+declare const window: { location: { hash: string }; innerWidth: number };
+declare const document: {
+  querySelector(selector: string): { textContent: string | null } | null;
+  documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number };
+  body: object;
+};
+declare const localStorage: {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+};
+declare function getComputedStyle(el: object): { backgroundColor: string };
+
 const run = browserAvailable();
 
 interface Kpis {
@@ -181,6 +194,16 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.waitForSelector('.chart canvas');
     await checkA11y(page, 'customers');
     await screenshot(page, '02-customers');
+
+    // Clicking a chart element drills down with the filters kept: the treemap's first (largest) tile.
+    const treemap = page.getByRole('img', { name: /^Segments by customers/ });
+    await treemap.click({ position: { x: 25, y: 25 } });
+    await page.waitForURL(/#\/customers\/list\?.*segment=/);
+    expect(page.url()).toContain('states=SP');
+    await page.getByRole('heading', { name: /^Customers: / }).waitFor();
+    await page.goBack();
+    await page.getByTestId('rfm-total').waitFor();
+    await settled(page);
 
     const target = seg.data.segments
       .filter((s) => s.customers > 0)

@@ -16,6 +16,10 @@ import { ingestDirectory } from '../../src/ingest/ingest.ts';
 import { generateDataset } from '../../src/olist/generate/index.ts';
 import { removeDir, tempDir, testContext } from '../fixtures.ts';
 
+// Globals of the page, for the callbacks that run in the browser (the Node tsconfig has no DOM lib).
+declare const window: object;
+declare const document: object;
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'dashboard');
@@ -153,9 +157,7 @@ export interface AxeViolation {
 
 /** Runs axe-core (WCAG 2.1 A/AA) in the page; returns the serious and critical violations. */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
-  const loaded = await page.evaluate(
-    () => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined',
-  );
+  const loaded = await page.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
   // Evaluated through the DevTools protocol, so the page's Content-Security-Policy stays in force.
   if (!loaded) await page.evaluate(readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   const violations = await page.evaluate(async () => {

@@ -348,10 +348,10 @@ export function fitPurchaseModel(
       case 'mbgnbd':
         return { ll: (p, g) => mbgnbdLogLik(p, data, g), totalWeight: data.totalWeight, rows: data.n };
       case 'paretonbd':
-        return { ll: (p) => paretonbdLogLik(p, data), totalWeight: data.totalWeight, rows: data.n };
+        return { ll: (p, g) => paretonbdLogLik(p, data, g), totalWeight: data.totalWeight, rows: data.n };
     }
   };
-  return fitGeneric(model, lik(d), s ? lik(s) : null, model !== 'paretonbd', starts, options);
+  return fitGeneric(model, lik(d), s ? lik(s) : null, true, starts, options);
 }
 
 /** Fits Gamma-Gamma on repeat buyers (rows with frequency > 0 and positive monetary value). */

@@ -254,6 +254,9 @@ describe('Pareto/NBD closed forms (Fader, Hardie & Lee 2005 note)', () => {
     for (const [r, al, s, be] of [
       [0.553, 12.5, 0.606, 11.669],
       [0.553, 10.578, 0.606, 11.669],
+      // z = |α−β|/(max(α,β)+y) above 1/2: J is integrated (logit-coordinate quadrature)
+      [0.553, 30, 0.606, 2],
+      [0.553, 2, 0.606, 30],
     ] as const) {
       const p = v(r, al, s, be);
       for (const [x, tx, T] of [
@@ -356,13 +359,35 @@ describe('analytic gradients agree with central differences', () => {
     ['bgnbd', v(0.4, 5, 0.8, 2.2), (p: Float64Array, g: Float64Array | null) => bgnbdLogLik(p, data, g)],
     ['mbgnbd', v(0.5, 6, 0.9, 1.6), (p: Float64Array, g: Float64Array | null) => mbgnbdLogLik(p, data, g)],
     ['gammagamma', v(6, 3.7, 15), (p: Float64Array, g: Float64Array | null) => gammaGammaLogLik(p, spend, g)],
+    // Pareto/NBD in each regime of J: series (α ≈ β), quadrature with α ≫ β (Olist-like) and
+    // β ≫ α, and chains that cross z = 1/2.
+    [
+      'paretonbd, α ≈ β',
+      v(0.55, 10.6, 0.61, 11.7),
+      (p: Float64Array, g: Float64Array | null) => paretonbdLogLik(p, data, g),
+    ],
+    [
+      'paretonbd, α ≫ β',
+      v(16, 2500, 0.38, 0.056),
+      (p: Float64Array, g: Float64Array | null) => paretonbdLogLik(p, data, g),
+    ],
+    [
+      'paretonbd, β ≫ α',
+      v(0.3, 0.5, 2, 400),
+      (p: Float64Array, g: Float64Array | null) => paretonbdLogLik(p, data, g),
+    ],
+    [
+      'paretonbd, z crosses 1/2',
+      v(1, 60, 1, 20),
+      (p: Float64Array, g: Float64Array | null) => paretonbdLogLik(p, data, g),
+    ],
   ] as const;
   for (const [name, p0, ll] of cases) {
     it(name, () => {
       const g = new Float64Array(p0.length);
       ll(p0, g);
       for (let i = 0; i < p0.length; i++) {
-        const h = 1e-6 * p0[i]!;
+        const h = 1e-5 * p0[i]!;
         const pp = Float64Array.from(p0);
         const pm = Float64Array.from(p0);
         pp[i] = p0[i]! + h;

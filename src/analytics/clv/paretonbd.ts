@@ -29,13 +29,16 @@
  */
 import { type PreparedPurchases, pairIndex } from './data.ts';
 import {
+  digamma,
   hyp2f1OneBC,
+  hyp2f1OneBCGrad,
   invOnePlusExp,
   lgamma,
   log1mExp,
   logAddExp,
   logBetaIncLogit,
   oneMinusExpOverC,
+  softplus,
 } from './special.ts';
 
 export const PARETONBD_PARAMS = ['r', 'alpha', 's', 'beta'] as const;
@@ -173,9 +176,15 @@ function pairsOf(d: PreparedPurchases): ParetoPairs {
   return pairs;
 }
 
+const GRAD3 = new Float64Array(3);
+const MOMENTS = new Float64Array(2);
+
 /**
  * ln J(y) at every y of every x's chain (see the module comment): the series where z ≤ 1/2,
- * else J accumulated downwards in y from G0, one short quadrature per gap.
+ * else J accumulated downwards in y from G0, one short quadrature per gap. With `dJ` (4 per
+ * point), also ∂ln J/∂(r, α, s, β), derived in the branch's own variables (e0, a, m = max(α,β),
+ * k = min(α,β)) and mapped back: α ≥ β: e0 = s+1, m = α, k = β; α < β: e0 = r+x, m = β, k = α;
+ * a = r+s+x throughout.
  */
 function logTailIntegralChains(
   r: number,
@@ -184,6 +193,7 @@ function logTailIntegralChains(
   beta: number,
   xs: Float64Array,
   pairs: ParetoPairs,
+  dJ: Float64Array | null,
 ): Float64Array {
   const { chainStart, chainY } = pairs;
   const out = new Float64Array(chainY.length);
@@ -191,32 +201,102 @@ function logTailIntegralChains(
   const k = Math.min(alpha, beta);
   const d = Math.abs(alpha - beta);
   const logD = d > 0 ? Math.log(d) : 0;
+  const aGeB = alpha >= beta;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i] as number;
     const a = r + s + x;
-    const e0 = alpha >= beta ? s + 1 : r + x;
-    let lnG = Number.NaN; // ln ∫_{prevT}^∞ in logit coordinates, once below z = 1/2
+    const e0 = aGeB ? s + 1 : r + x;
+    const e1 = a + 1 - e0;
+    // Running integral G over [prevT, ∞) in logit coordinates (once below z = 1/2), and its
+    // weighted means of ln(1+e^τ) (= −∂ln G/∂a) and ln(1+e^−τ) (= ∂ln G/∂e0).
+    let lnG = Number.NaN;
+    let mSp = 0;
+    let mSpn = 0;
     let prevT = 0;
     const end = chainStart[i + 1] as number;
     for (let j = chainStart[i] as number; j < end; j++) {
       const y = chainY[j] as number;
       const z = d / (m + y);
+      let dE0 = 0;
+      let dA = 0;
+      let dM = 0;
+      let dK = 0;
       if (z <= SERIES_MAX_Z) {
-        out[j] = logTailSeries(a, e0, m, z, y);
-        continue;
+        if (!dJ) {
+          out[j] = logTailSeries(a, e0, m, z, y);
+          continue;
+        }
+        // ln J = (1−e0) ln(1−z) + ln F(1, e1; a+1; z) − a ln(m+y) − ln a, z = (m−k)/(m+y)
+        const F = hyp2f1OneBCGrad(e1, a + 1, z, GRAD3);
+        const l1z = Math.log1p(-z);
+        const my = m + y;
+        out[j] = (1 - e0) * l1z + Math.log(F) - a * Math.log(my) - Math.log(a);
+        const gb = GRAD3[0] as number;
+        const gz = GRAD3[2] as number;
+        dE0 = -l1z - gb;
+        dA = gb + (GRAD3[1] as number) - Math.log(my) - 1 / a;
+        dM = -(1 - e0) / my + (gz * (k + y)) / (my * my) - a / my;
+        dK = (1 - e0) / (k + y) - gz / my;
+      } else {
+        const t = Math.log((k + y) / d);
+        if (Number.isNaN(lnG)) {
+          // G0 = F(1, e1; a+1; 1/2) / (a 2^e1)
+          if (dJ) {
+            const F = hyp2f1OneBCGrad(e1, a + 1, 0.5, GRAD3);
+            lnG = Math.log(F) - e1 * Math.LN2 - Math.log(a);
+            mSpn = Math.LN2 - (GRAD3[0] as number);
+            mSp = -((GRAD3[0] as number) - Math.LN2 + (GRAD3[1] as number) - 1 / a);
+          } else {
+            lnG = logG0(a, e0);
+          }
+        }
+        if (dJ) {
+          const lp = logBetaIncLogit(1 - e0, a, t, prevT, MOMENTS);
+          const tot = logAddExp(lnG, lp);
+          const wOld = Math.exp(lnG - tot);
+          const wNew = Math.exp(lp - tot);
+          mSp = wOld * mSp + wNew * (MOMENTS[0] as number);
+          mSpn = wOld * mSpn + wNew * (MOMENTS[1] as number);
+          lnG = tot;
+        } else {
+          lnG = logAddExp(lnG, logBetaIncLogit(1 - e0, a, t, prevT));
+        }
+        prevT = t;
+        out[j] = lnG - a * logD;
+        if (!dJ) continue;
+        // ln J = −a ln d + ln G(τ_y), τ_y = ln((k+y)/d), d = m − k; ρ = g(τ_y)/G
+        const rho = Math.exp((1 - e0) * t - e1 * softplus(t) - lnG);
+        dE0 = mSpn;
+        dA = -logD - mSp;
+        dM = (rho - a) / d;
+        dK = -rho / (k + y) - dM;
       }
-      const t = Math.log((k + y) / d);
-      if (Number.isNaN(lnG)) lnG = logG0(a, e0);
-      lnG = logAddExp(lnG, logBetaIncLogit(1 - e0, a, t, prevT));
-      prevT = t;
-      out[j] = lnG - a * logD;
+      const o = 4 * j;
+      if (aGeB) {
+        dJ[o] = dA;
+        dJ[o + 1] = dM;
+        dJ[o + 2] = dE0 + dA;
+        dJ[o + 3] = dK;
+      } else {
+        dJ[o] = dE0 + dA;
+        dJ[o + 1] = dK;
+        dJ[o + 2] = dA;
+        dJ[o + 3] = dM;
+      }
     }
   }
   return out;
 }
 
-/** Total weighted log-likelihood (−Infinity where not finite, never NaN). No analytic gradient. */
-export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
+/**
+ * Total weighted log-likelihood (−Infinity where not finite, never NaN); when `grad` is given
+ * it receives the analytic ∂LL/∂(r, α, s, β).
+ */
+export function paretonbdLogLik(
+  p: Float64Array,
+  d: PreparedPurchases,
+  grad: Float64Array | null = null,
+): number {
   const r = p[0] as number;
   const alpha = p[1] as number;
   const s = p[2] as number;
@@ -227,7 +307,8 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
   const cx = new Float64Array(nx);
   const lgR = lgamma(r);
   for (let k = 0; k < nx; k++) cx[k] = lgamma((d.xs[k] as number) + r) - lgR;
-  const lnJ = logTailIntegralChains(r, alpha, s, beta, d.xs, pairs);
+  const dJ = grad ? new Float64Array(4 * pairs.chainY.length) : null;
+  const lnJ = logTailIntegralChains(r, alpha, s, beta, d.xs, pairs, dJ);
   // Per customer, L / (Γ(r+x) α^r β^s / Γ(r)) = e^A + s (J(t_x) − J(T)) = (e^A − e^C) + e^B with
   //   A = −(r+x) ln(α+T) − s ln(β+T),  C = ln s + ln J(T)   (both depend on (x, T) only),
   //   B = ln s + ln J(t_x)                                    (depends on (x, t_x) only),
@@ -236,12 +317,27 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
   const logS = Math.log(s);
   const nT = pairs.xT.a.length;
   const aPrime = new Float64Array(nT);
+  const dU = grad ? new Float64Array(4 * nT) : null;
   for (let k = 0; k < nT; k++) {
     const x = d.xs[pairs.xT.a[k] as number] as number;
     const T = d.Ts[pairs.xT.b[k] as number] as number;
-    const A = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-    const C = logS + (lnJ[pairs.xTPos[k] as number] as number);
-    aPrime[k] = A + log1mExp(Math.max(A - C, 0));
+    const lAT = Math.log(alpha + T);
+    const lBT = Math.log(beta + T);
+    const A = -(r + x) * lAT - s * lBT;
+    const pos = pairs.xTPos[k] as number;
+    const C = logS + (lnJ[pos] as number);
+    const u = A + log1mExp(Math.max(A - C, 0));
+    aPrime[k] = u;
+    if (dU && dJ && u > Number.NEGATIVE_INFINITY) {
+      // ∂ ln(e^A − e^C) = (∂A − q ∂C) / (1 − q), q = e^(C−A)
+      const q = Math.exp(C - A);
+      const inv = 1 / -Math.expm1(C - A);
+      const o = 4 * k;
+      dU[o] = (-lAT - q * (dJ[4 * pos] as number)) * inv;
+      dU[o + 1] = (-(r + x) / (alpha + T) - q * (dJ[4 * pos + 1] as number)) * inv;
+      dU[o + 2] = (-lBT - q * (1 / s + (dJ[4 * pos + 2] as number))) * inv;
+      dU[o + 3] = (-s / (beta + T) - q * (dJ[4 * pos + 3] as number)) * inv;
+    }
   }
   const ntx = pairs.xtx.a.length;
   const bTerm = new Float64Array(ntx);
@@ -251,21 +347,75 @@ export function paretonbdLogLik(p: Float64Array, d: PreparedPurchases): number {
   const xTIdx = pairs.xT.index;
   const xtxIdx = pairs.xtx.index;
   const NEG_INF = Number.NEGATIVE_INFINITY;
+  // With a gradient: the customer weight carried by each term of each row's logaddexp.
+  const wU = grad ? new Float64Array(nT) : null;
+  const wV = grad ? new Float64Array(ntx) : null;
   for (let i = 0; i < d.n; i++) {
-    const u = aPrime[xTIdx[i] as number] as number;
-    const v = bTerm[xtxIdx[i] as number] as number;
+    const ku = xTIdx[i] as number;
+    const kv = xtxIdx[i] as number;
+    const u = aPrime[ku] as number;
+    const v = bTerm[kv] as number;
+    const w = d.w[i] as number;
     let ll: number;
-    if (u === NEG_INF) ll = v;
-    else if (v === NEG_INF) ll = u;
-    else if (u > v) ll = u + Math.log1p(Math.exp(v - u));
-    else ll = v + Math.log1p(Math.exp(u - v));
-    const term = (d.w[i] as number) * ((cx[d.xIdx[i] as number] as number) + ll);
+    let piV: number; // share of the second term, e^v / (e^u + e^v)
+    if (u === NEG_INF) {
+      ll = v;
+      piV = 1;
+    } else if (v === NEG_INF) {
+      ll = u;
+      piV = 0;
+    } else if (u > v) {
+      const ev = Math.exp(v - u);
+      ll = u + Math.log1p(ev);
+      piV = ev / (1 + ev);
+    } else {
+      const eu = Math.exp(u - v);
+      ll = v + Math.log1p(eu);
+      piV = 1 / (1 + eu);
+    }
+    const term = w * ((cx[d.xIdx[i] as number] as number) + ll);
     const s1 = sum + term;
     comp += Math.abs(sum) >= Math.abs(term) ? sum - s1 + term : term - s1 + sum;
     sum = s1;
+    if (wU && wV) {
+      wU[ku] = (wU[ku] as number) + w * (1 - piV);
+      wV[kv] = (wV[kv] as number) + w * piV;
+    }
   }
-  const total = sum + comp + d.totalWeight * (r * Math.log(alpha) + s * Math.log(beta));
-  return Number.isFinite(total) ? total : Number.NEGATIVE_INFINITY;
+  const N = d.totalWeight;
+  const total = sum + comp + N * (r * Math.log(alpha) + s * Math.log(beta));
+  if (!Number.isFinite(total)) return Number.NEGATIVE_INFINITY;
+  if (grad && dU && dJ && wU && wV) {
+    let gR = N * Math.log(alpha);
+    let gAl = (N * r) / alpha;
+    let gS = N * Math.log(beta);
+    let gBe = (N * s) / beta;
+    const psiR = digamma(r);
+    for (let k = 0; k < nx; k++) gR += (d.xWeight[k] as number) * (digamma((d.xs[k] as number) + r) - psiR);
+    for (let k = 0; k < nT; k++) {
+      const wk = wU[k] as number;
+      if (wk === 0) continue;
+      const o = 4 * k;
+      gR += wk * (dU[o] as number);
+      gAl += wk * (dU[o + 1] as number);
+      gS += wk * (dU[o + 2] as number);
+      gBe += wk * (dU[o + 3] as number);
+    }
+    for (let k = 0; k < ntx; k++) {
+      const wk = wV[k] as number;
+      if (wk === 0) continue;
+      const o = 4 * (pairs.xtxPos[k] as number);
+      gR += wk * (dJ[o] as number);
+      gAl += wk * (dJ[o + 1] as number);
+      gS += wk * (1 / s + (dJ[o + 2] as number));
+      gBe += wk * (dJ[o + 3] as number);
+    }
+    grad[0] = gR;
+    grad[1] = gAl;
+    grad[2] = gS;
+    grad[3] = gBe;
+  }
+  return total;
 }
 
 /** P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) (α+T)^(r+x) (β+T)^s A0). */

@@ -3,7 +3,8 @@
  * tests and the benchmark. The generative story is FHL 2005's: λ ~ Gamma(r, α) (rate α),
  * p ~ Beta(a, b); purchases arrive as a Poisson process with rate λ; after every repeat
  * purchase the customer drops out with probability p. Spend: ν ~ Gamma(q, γ), each
- * transaction's value ~ Gamma(p, ν) (rates).
+ * transaction's value ~ Gamma(p, ν) (rates). Pareto/NBD customers (Schmittlein et al. 1987)
+ * instead drop out at an exponential time with rate μ ~ Gamma(s, β).
  */
 import { Rng } from './random.ts';
 
@@ -47,6 +48,52 @@ export function simulateBgNbdSummary(
     }
     frequency[i] = x;
     recency[i] = last;
+    T[i] = t;
+  }
+  return { frequency, recency, T };
+}
+
+export interface ParetoNbdTruth {
+  readonly r: number;
+  readonly alpha: number;
+  readonly s: number;
+  readonly beta: number;
+}
+
+/**
+ * Simulated Pareto/NBD summaries: customer i is observed for T[i] (uniform on [tMin, tMax])
+ * after the first purchase; λ ~ Gamma(r, α), μ ~ Gamma(s, β), the customer is alive for an
+ * Exp(μ) time and buys as a Poisson process with rate λ while alive. With `tStep` (e.g. 1/7 for
+ * days in weeks) T is rounded to the grid and the last purchase time rounded up to it (at most
+ * T), as in day-granular data, so that histories repeat the way real summaries do.
+ */
+export function simulateParetoNbdSummary(
+  truth: ParetoNbdTruth,
+  customers: number,
+  options: { seed: number; tMin: number; tMax: number; tStep?: number },
+): { frequency: Float64Array; recency: Float64Array; T: Float64Array } {
+  const rng = new Rng(options.seed);
+  const frequency = new Float64Array(customers);
+  const recency = new Float64Array(customers);
+  const T = new Float64Array(customers);
+  const step = options.tStep ?? 0;
+  for (let i = 0; i < customers; i++) {
+    let t = options.tMin + (options.tMax - options.tMin) * rng.next();
+    if (step > 0) t = Math.round(t / step) * step;
+    const lambda = rng.gamma(truth.r, truth.alpha);
+    const mu = rng.gamma(truth.s, truth.beta);
+    const end = Math.min(t, rng.exponential(mu));
+    let now = 0;
+    let x = 0;
+    let last = 0;
+    for (;;) {
+      now += rng.exponential(lambda);
+      if (now > end) break;
+      x++;
+      last = now;
+    }
+    frequency[i] = x;
+    recency[i] = x > 0 && step > 0 ? Math.min(t, Math.ceil(last / step) * step) : last;
     T[i] = t;
   }
   return { frequency, recency, T };

@@ -188,7 +188,7 @@ const GL8 = gaussLegendre(8);
 const GL16 = gaussLegendre(16);
 
 /** ln(1 + e^t) (softplus) and the logistic σ(t) = e^t / (1 + e^t), both without overflow. */
-function softplus(t: number): number {
+export function softplus(t: number): number {
   return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
 }
 function logistic(t: number): number {
@@ -218,11 +218,24 @@ const MAX_PANEL = 64;
  * Gauss–Legendre panels marching away from the maximum of h on [t0, t1], each panel sized by
  * the local slope and curvature (`RHO_W_*`), and stopped once the concave tail left in the
  * marching direction, at most e^{h(t)} / |h'(t)|, is below e^−40 of the sum so far. Relative
- * error ~1e-15, with no overflow anywhere (every node is scaled by the panel's largest value).
+ * error ~1e-15, with no overflow anywhere (every node is scaled by the largest value of h).
  * Returns −Infinity for an empty interval.
+ *
+ * With `moments` (length 2), also writes the integrand-weighted means of ln(1 + e^t) and
+ * ln(1 + e^−t) over the interval, which are the result's derivatives −∂/∂b and −∂/∂a (for
+ * analytic gradients; at fixed t0, t1: ∂h/∂b = −ln(1 + e^t), ∂h/∂a = −ln(1 + e^−t)).
  */
-export function logBetaIncLogit(a: number, b: number, t0: number, t1: number): number {
-  if (!(t1 > t0)) return Number.NEGATIVE_INFINITY;
+export function logBetaIncLogit(
+  a: number,
+  b: number,
+  t0: number,
+  t1: number,
+  moments: Float64Array | null = null,
+): number {
+  if (!(t1 > t0)) {
+    if (moments) moments.fill(0);
+    return Number.NEGATIVE_INFINITY;
+  }
   const e = a + b;
   if (!(e > 0)) return Number.NaN;
   // Peak of h: σ* = a / e, if 0 < a < e; otherwise h is monotone (decreasing for a ≤ 0).
@@ -230,9 +243,28 @@ export function logBetaIncLogit(a: number, b: number, t0: number, t1: number): n
   if (a <= 0) peak = Number.NEGATIVE_INFINITY;
   else if (a >= e) peak = Number.POSITIVE_INFINITY;
   else peak = Math.log(a / (e - a));
-  if (peak <= t0) return marchLogIntegral(a, e, t0, t1, 1);
-  if (peak >= t1) return marchLogIntegral(a, e, t1, t0, -1);
-  return logAddExp(marchLogIntegral(a, e, peak, t1, 1), marchLogIntegral(a, e, peak, t0, -1));
+  const want = moments !== null;
+  if (peak <= t0 || peak >= t1) {
+    const res =
+      peak <= t0 ? marchLogIntegral(a, e, t0, t1, 1, want) : marchLogIntegral(a, e, t1, t0, -1, want);
+    if (moments) {
+      moments[0] = MARCH[1] as number;
+      moments[1] = MARCH[2] as number;
+    }
+    return res;
+  }
+  const right = marchLogIntegral(a, e, peak, t1, 1, want);
+  const m0 = MARCH[1] as number;
+  const m1 = MARCH[2] as number;
+  const left = marchLogIntegral(a, e, peak, t0, -1, want);
+  const total = logAddExp(right, left);
+  if (moments) {
+    const wr = Math.exp(right - total);
+    const wl = Math.exp(left - total);
+    moments[0] = wr * m0 + wl * (MARCH[1] as number);
+    moments[1] = wr * m1 + wl * (MARCH[2] as number);
+  }
+  return total;
 }
 
 /**
@@ -249,14 +281,28 @@ function panelRate(a: number, e: number, lo: number, hi: number): number {
   return Math.max(s1, s2, Math.sqrt(curv), e * sc > 1e-17 ? 1 : 0);
 }
 
+/** Side results of `marchLogIntegral`: [unused, mean of ln(1+e^t), mean of ln(1+e^−t)]. */
+const MARCH = new Float64Array(3);
+
 /**
  * ln ∫ between `from` and `to` of e^{h(t)}, h(t) = a t − e ln(1 + e^t), marching in direction
- * `dir` (±1) from `from`, where h is largest, towards `to` (which may be infinite).
+ * `dir` (±1) from `from`, where h is largest, towards `to` (which may be infinite). Every node
+ * is scaled by e^{h(from)} ≥ its value, so the panels are summed in linear space. With
+ * `moments`, MARCH[1], MARCH[2] receive the weighted means of ln(1+e^t) and ln(1+e^−t).
  */
-function marchLogIntegral(a: number, e: number, from: number, to: number, dir: 1 | -1): number {
+function marchLogIntegral(
+  a: number,
+  e: number,
+  from: number,
+  to: number,
+  dir: 1 | -1,
+  moments: boolean,
+): number {
   let v = from;
-  let hv = a * v - e * softplus(v);
-  let acc = Number.NEGATIVE_INFINITY;
+  const href = a * v - e * softplus(v);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
   for (let panel = 0; panel < 100000; panel++) {
     const remaining = dir > 0 ? to - v : v - to;
     if (!(remaining > 0)) break;
@@ -272,21 +318,74 @@ function marchLogIntegral(a: number, e: number, from: number, to: number, dir: 1
     const rule = rw <= RHO_W_4 ? GL4 : rw <= RHO_W_8 ? GL8 : GL16;
     const half = w / 2;
     const mid = v + dir * half;
-    let sum = 0;
     const xs = rule.x;
     const ws = rule.w;
-    for (let j = 0; j < xs.length; j++) {
-      const t = mid + half * (xs[j] as number);
-      sum += (ws[j] as number) * Math.exp(a * t - e * softplus(t) - hv);
+    let p0 = 0;
+    if (moments) {
+      let p1 = 0;
+      let p2 = 0;
+      for (let j = 0; j < xs.length; j++) {
+        const t = mid + half * (xs[j] as number);
+        const sp = softplus(t);
+        const f = (ws[j] as number) * Math.exp(a * t - e * sp - href);
+        p0 += f;
+        p1 += f * sp;
+        p2 += f * (sp - t);
+      }
+      s1 += p1 * half;
+      s2 += p2 * half;
+    } else {
+      for (let j = 0; j < xs.length; j++) {
+        const t = mid + half * (xs[j] as number);
+        p0 += (ws[j] as number) * Math.exp(a * t - e * softplus(t) - href);
+      }
     }
-    acc = logAddExp(acc, hv + Math.log(sum * half));
+    s0 += p0 * half;
     if (w >= remaining) break;
     v += dir * w;
-    hv = a * v - e * softplus(v);
     // Concave h: beyond v the integrand is below the tangent line, so the rest is at most
     // e^{h(v)} / |h'(v)| once h decreases in the marching direction.
     const slope = dir * (a - e * logistic(v));
-    if (slope < 0 && hv - Math.log(-slope) < acc - 40) break;
+    if (slope < 0 && Math.exp(a * v - e * softplus(v) - href) < -slope * 4.248354255291589e-18 * s0) break; // e^−40
   }
-  return acc;
+  if (moments) {
+    MARCH[1] = s1 / s0;
+    MARCH[2] = s2 / s0;
+  }
+  return href + Math.log(s0);
+}
+
+/**
+ * 2F1(1, b; c; z) = Σ_j (b)_j / (c)_j z^j as `hyp2f1OneBC` (0 <= z < 1, 0 < b < c), with its
+ * logarithmic derivatives written to `out`: ∂ln F/∂b, ∂ln F/∂c, ∂ln F/∂z. Returns F.
+ */
+export function hyp2f1OneBCGrad(b: number, c: number, z: number, out: Float64Array, maxTerms = 4000): number {
+  if (z === 0) {
+    out[0] = 0;
+    out[1] = 0;
+    out[2] = b / c;
+    return 1;
+  }
+  let sum = 1;
+  let term = 1;
+  let sb = 0;
+  let sc = 0;
+  let sz = 0;
+  let hb = 0; // Σ_{i<j} 1/(b+i)
+  let hc = 0;
+  for (let j = 0; j < maxTerms; j++) {
+    hb += 1 / (b + j);
+    hc += 1 / (c + j);
+    term *= ((b + j) / (c + j)) * z; // term j+1
+    sum += term;
+    sb += term * hb;
+    sc -= term * hc;
+    sz += term * (j + 1);
+    // Later terms shrink at least by z each; the derivative sums' weights grow only like j and ln j.
+    if (term * (j + 2) * (1 + hb + hc) <= 1e-18 * (1 - z) * (1 - z) * sum) break;
+  }
+  out[0] = sb / sum;
+  out[1] = sc / sum;
+  out[2] = sz / (z * sum);
+  return sum;
 }

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type RunningServer, startServer } from '../../api/server.ts';
 import { openContext } from '../../app/context.ts';
@@ -8,6 +11,12 @@ export interface ServeFlags extends CommonOptions {
   port?: number;
   host?: string;
   staticDir?: string;
+}
+
+/** The built dashboard (web/dist of this package), when it has been built (`npm run build:web`). */
+export function defaultStaticDir(): string | undefined {
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+  return existsSync(path.join(dir, 'index.html')) ? dir : undefined;
 }
 
 /** Commander parser for a TCP port (0 = any free port). */
@@ -58,13 +67,17 @@ export function register(program: Command): void {
   const cmd = program
     .command('serve')
     .description('start the REST API server (OpenAPI docs at /docs); stops gracefully on SIGTERM/SIGINT')
-    .option('--static-dir <dir>', 'also serve a built web app from this folder at /');
+    .option(
+      '--static-dir <dir>',
+      'serve a built web app from this folder at / (default: web/dist when built)',
+    );
   withDataDir(withListen(cmd)).action(async (flags: ServeFlags) => {
     const ctx = await openContext({ overrides: serveOverrides(flags) });
     const { clean } = await untilShutdown(async (onShutdown) => {
       try {
+        const staticDir = flags.staticDir ?? defaultStaticDir();
         const server = await startServer(ctx, {
-          ...(flags.staticDir ? { staticDir: flags.staticDir } : {}),
+          ...(staticDir ? { staticDir } : {}),
           onSignalShutdown: (_signal, ok) => onShutdown(ok),
         });
         process.stdout.write(`Olist Analytics API on ${server.url} (docs: ${server.url}/docs)\n`);

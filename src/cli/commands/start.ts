@@ -6,7 +6,14 @@ import { describeDataset, ensureDemoDataset } from '../../app/demo.ts';
 import { openAppState } from '../../appstate/index.ts';
 import { OlistError } from '../../core/errors.ts';
 import { withDataDir } from '../shared.ts';
-import { listenError, type ServeFlags, serveOverrides, untilShutdown, withListen } from './serve.ts';
+import {
+  defaultStaticDir,
+  listenError,
+  type ServeFlags,
+  serveOverrides,
+  untilShutdown,
+  withListen,
+} from './serve.ts';
 
 export const DEMO_ADMIN = 'admin';
 
@@ -56,9 +63,14 @@ export function register(program: Command): void {
           const admin = await ensureDemoAdmin(ctx.dataDir, config.security.refresh_token_ttl_seconds);
           if (admin.created) login = { username: DEMO_ADMIN, password: admin.password };
         }
-        const server = await startServer(ctx, { onSignalShutdown: (_s, ok) => onShutdown(ok) });
+        const staticDir = defaultStaticDir();
+        const server = await startServer(ctx, {
+          ...(staticDir ? { staticDir } : {}),
+          onSignalShutdown: (_s, ok) => onShutdown(ok),
+        });
         out('');
         out(`Olist Analytics API on ${server.url}`);
+        if (staticDir) out(`  Dashboard: ${server.url}/`);
         out(`  API docs:  ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`);
         if (login) {
           out('');

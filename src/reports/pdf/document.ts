@@ -284,7 +284,7 @@ export class ReportPdf {
       texts.forEach((t, i) => {
         const w = widths[i] ?? 20;
         const col = columns[i] as ColumnSpec;
-        pdf.text(t, x + pad, y + pad, { width: w - 2 * pad, align: kind === 'header' ? 'left' : align(col) });
+        pdf.text(t, x + pad, y + pad, { width: w - 2 * pad, align: align(col) });
         x += w;
       });
       pdf

@@ -48,9 +48,13 @@ function list(v: string | null): string[] {
 export function filtersFromParams(params: URLSearchParams): Filters {
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
-  const states = list(params.get('states'))
-    .map((s) => s.toUpperCase())
-    .filter((s) => STATE.test(s));
+  const states = [
+    ...new Set(
+      list(params.get('states'))
+        .map((s) => s.toUpperCase())
+        .filter((s) => STATE.test(s)),
+    ),
+  ];
   const categories = list(params.get('categories'));
   const okFrom = isIsoDate(from);
   const okTo = isIsoDate(to) && (!okFrom || from < to);
