@@ -5,6 +5,7 @@ import { type AppContext, openContext } from '../src/app/context.ts';
 import { ingestDirectory } from '../src/ingest/ingest.ts';
 import { generateDataset } from '../src/olist/generate/index.ts';
 import { benchQuality } from '../src/quality/bench.ts';
+import { benchCsvExport } from '../src/reports/bench.ts';
 
 export interface StageResult {
   stage: string;
@@ -68,6 +69,14 @@ async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rs
             suite_ms: Math.round(r.suite_ms),
             profile_ms: Math.round(r.profile_ms),
           },
+        };
+      });
+    case 'export':
+      return withData(async (ctx) => {
+        const r = await benchCsvExport(ctx, await ctx.currentDataset());
+        return {
+          ms: performance.now() - started,
+          detail: { rfm_csv_rows: r.rows, bytes: r.bytes, export_ms: Math.round(r.ms) },
         };
       });
     case 'clv':

@@ -1,4 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +41,10 @@ export function realSampleDir(): string {
   ]) {
     copyFileSync(path.join(sample, f), path.join(dir, f));
   }
-  copyFileSync(path.join(OLIST_REAL, 'olist_sellers_dataset.csv'), path.join(dir, 'olist_sellers_dataset.csv'));
+  copyFileSync(
+    path.join(OLIST_REAL, 'olist_sellers_dataset.csv'),
+    path.join(dir, 'olist_sellers_dataset.csv'),
+  );
   copyFileSync(
     path.join(OLIST_REAL, 'geolocation-one-row-per-zip.csv'),
     path.join(dir, 'olist_geolocation_dataset.csv'),
@@ -44,9 +55,17 @@ export function realSampleDir(): string {
 /** Copies a folder of CSV files (flat) to a new temp folder. */
 export function copyDir(src: string): string {
   const dir = tempDir('olist-copy-');
-  for (const f of ['olist_customers_dataset.csv', 'olist_geolocation_dataset.csv', 'olist_order_items_dataset.csv',
-    'olist_order_payments_dataset.csv', 'olist_order_reviews_dataset.csv', 'olist_orders_dataset.csv',
-    'olist_products_dataset.csv', 'olist_sellers_dataset.csv', 'product_category_name_translation.csv']) {
+  for (const f of [
+    'olist_customers_dataset.csv',
+    'olist_geolocation_dataset.csv',
+    'olist_order_items_dataset.csv',
+    'olist_order_payments_dataset.csv',
+    'olist_order_reviews_dataset.csv',
+    'olist_orders_dataset.csv',
+    'olist_products_dataset.csv',
+    'olist_sellers_dataset.csv',
+    'product_category_name_translation.csv',
+  ]) {
     if (existsSync(path.join(src, f))) copyFileSync(path.join(src, f), path.join(dir, f));
   }
   return dir;

@@ -112,7 +112,12 @@ function periodIndexSql(period: CohortPeriod, c: string, d: string): string {
  * least memory: ~550 MB peak against ~620 MB for a window over every purchase and ~890 MB for
  * per-customer lists.)
  */
-export function cohortGridSql(ds: DatasetRef, defs: Definitions, params: CohortParams, asOf: string | null): string {
+export function cohortGridSql(
+  ds: DatasetRef,
+  defs: Definitions,
+  params: CohortParams,
+  asOf: string | null,
+): string {
   const unit = params.period;
   // With no as-of date, the default (the day after the latest purchase) is read off the same pass.
   const a = '(SELECT a FROM as_of_date)';
@@ -182,7 +187,10 @@ export async function computeCohorts(
     await conn.run('DROP TABLE IF EXISTS cohort_grid');
     await conn.run(`CREATE TEMP TABLE cohort_grid AS ${cohortGridSql(ds, defs, params, given)}`);
     timings.grid = Math.round(performance.now() - started);
-    const rows = await Engine.allOn<GridRow & { as_of: string }>(conn, 'SELECT * FROM cohort_grid ORDER BY cohort, period');
+    const rows = await Engine.allOn<GridRow & { as_of: string }>(
+      conn,
+      'SELECT * FROM cohort_grid ORDER BY cohort, period',
+    );
     const resolved = given ?? rows[0]?.as_of ?? (await resolveAsOf(engine, ds, defs));
     const average = await Engine.allOn<CohortAverage>(
       conn,

@@ -4,6 +4,7 @@ import { register as registerAudit } from './commands/audit.ts';
 import { register as registerClv } from './commands/clv.ts';
 import { register as registerConfig } from './commands/config.ts';
 import { register as registerDatasets } from './commands/datasets.ts';
+import { register as registerExport } from './commands/export.ts';
 import { register as registerGenerate } from './commands/generate.ts';
 import { register as registerIngest } from './commands/ingest.ts';
 import { register as registerProfile } from './commands/profile.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerValidate,
     registerProfile,
     registerClv,
+    registerExport,
     registerServe,
     registerUsers,
     registerAudit,

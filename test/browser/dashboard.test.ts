@@ -335,7 +335,9 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
         body: { dataset_version: 1 },
       },
     );
-    expect(await page.getByTestId('kpi-quality-score').textContent()).toBe(percent(q.scores.overall.score));
+    expect(await page.getByTestId('kpi-quality-score').textContent()).toBe(
+      decimal(q.scores.overall.score, 1),
+    );
     await settled(page);
     await checkA11y(page, 'quality');
     await screenshot(page, '07-quality');

@@ -22,7 +22,6 @@ declare const performance: {
   now(): number;
   getEntriesByType(t: string): { responseStart: number; domContentLoadedEventEnd: number }[];
 };
-declare const requestAnimationFrame: (cb: () => void) => void;
 declare const localStorage: { setItem(k: string, v: string): void };
 
 function arg(name: string, def: number): number {
@@ -148,23 +147,17 @@ async function main() {
         const switches: Record<string, number[]> = {};
         for (let round = 0; round < runs; round++) {
           for (const p of PAGES) {
-            const ms = await page.evaluate(
-              ({ hash, title }) =>
-                new Promise<number>((resolve) => {
-                  const t0 = performance.now();
-                  (globalThis as unknown as { location: { hash: string } }).location.hash = hash;
-                  const check = () => {
-                    if (
-                      document.querySelector('h1')?.textContent === title &&
-                      !document.querySelector('.state-loading')
-                    )
-                      resolve(performance.now() - t0);
-                    else requestAnimationFrame(check);
-                  };
-                  requestAnimationFrame(check);
-                }),
-              { hash: `${p.hash}?r=${round}`, title: p.title },
-            );
+            // A string, not a function: tsx would wrap inner functions in a helper the page lacks.
+            const ms = (await page.evaluate(`new Promise((resolve) => {
+              const t0 = performance.now();
+              location.hash = ${JSON.stringify(`${p.hash}?r=${round}`)};
+              const check = () => {
+                if (document.querySelector('h1')?.textContent === ${JSON.stringify(p.title)} &&
+                    !document.querySelector('.state-loading')) resolve(performance.now() - t0);
+                else requestAnimationFrame(check);
+              };
+              requestAnimationFrame(check);
+            })`)) as number;
             const list = switches[p.title] ?? [];
             list.push(ms);
             switches[p.title] = list;

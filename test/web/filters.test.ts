@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { customersPath } from '../../web/src/api/paths.ts';
 import {
   apiBody,
   apiQuery,
@@ -9,6 +10,7 @@ import {
   linkKeepingFilters,
   monthRange,
   parseHash,
+  safeNext,
   withFilters,
 } from '../../web/src/state/filters.ts';
 
@@ -72,5 +74,23 @@ describe('filters ↔ URL', () => {
     expect(describeFilters({ from: '2017-01-01', states: ['SP'], categories: ['a', 'b'] })).toBe(
       '2017-01-01 → end · SP · 2 categories',
     );
+  });
+});
+
+describe('paths', () => {
+  it('pages customers by offset, by segment, or by id prefix (keyset)', () => {
+    expect(customersPath('?states=SP', { segment: 'At Risk', page: 2 })).toBe(
+      '/analysis/customers?states=SP&limit=25&segment=At+Risk&offset=50',
+    );
+    expect(customersPath('', { prefix: 'abc', page: 3 })).toBe('/analysis/customers?limit=25&after=abc');
+    expect(customersPath('', { limit: 10 })).toBe('/analysis/customers?limit=10');
+  });
+
+  it('returns after sign-in only to paths inside the app', () => {
+    expect(safeNext('/customers?states=SP')).toBe('/customers?states=SP');
+    expect(safeNext('//evil.example')).toBe('/overview');
+    expect(safeNext('https://evil.example')).toBe('/overview');
+    expect(safeNext('/login?next=x')).toBe('/overview');
+    expect(safeNext(null)).toBe('/overview');
   });
 });

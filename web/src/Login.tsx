@@ -1,12 +1,7 @@
 import { useId, useState } from 'react';
 import { client, navigate, useApp } from './app.tsx';
 import { errorMessage } from './components/States.tsx';
-import { formatHash } from './state/filters.ts';
-
-/** Where to go after signing in: only an in-app path. */
-export function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/overview';
-}
+import { formatHash, safeNext } from './state/filters.ts';
 
 export function Login() {
   const { route, theme, setTheme } = useApp();
@@ -85,6 +80,8 @@ export function Login() {
     </main>
   );
 }
+
+export { safeNext };
 
 export function loginHash(next: string): string {
   return formatHash('/login', new URLSearchParams({ next }));

@@ -20,9 +20,12 @@ export const OKABE_ITO_DARK = [
   '#BBBBBB',
 ];
 
-/** Sequential scale (light to dark blue; viridis-like ends are readable in both themes). */
-export const SEQUENTIAL = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
-export const SEQUENTIAL_DARK = ['#0b1f33', '#12416b', '#2171b5', '#6baed6', '#deebf7'];
+/**
+ * Sequential single-hue scale (blues). Its lightest step stays visibly tinted against the card, so a
+ * zero is never mistaken for a blank (censored, not observed) cell.
+ */
+export const SEQUENTIAL = ['#d6e6f4', '#9ecae1', '#4292c6', '#2171b5', '#08306b'];
+export const SEQUENTIAL_DARK = ['#1d3a57', '#1f5a8f', '#3a8bd0', '#8cc2ea', '#deebf7'];
 
 export interface ChartColors {
   series: string[];

@@ -13,6 +13,8 @@ function loadECharts() {
   echartsModule ??= import('../charts/echarts.ts');
   return echartsModule;
 }
+// Pages with charts import this module: start fetching ECharts now, in parallel with their data.
+void loadECharts();
 
 export interface ChartData {
   readonly columns: readonly string[];

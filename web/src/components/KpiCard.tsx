@@ -1,9 +1,12 @@
 import { change, decimal, integer, money, percent, signedPercent, signedPoints } from '../format.ts';
 
-export function formatKpi(v: number | null, kind: 'money' | 'int' | 'rate' | 'score'): string {
+export type KpiKind = 'money' | 'int' | 'rate' | 'score' | 'points';
+
+export function formatKpi(v: number | null, kind: KpiKind): string {
   if (kind === 'money') return money(v);
   if (kind === 'int') return integer(v);
   if (kind === 'rate') return percent(v);
+  if (kind === 'points') return decimal(v, 1);
   return decimal(v);
 }
 
@@ -19,7 +22,7 @@ export function KpiCard({
 }: {
   label: string;
   value: number | null;
-  kind: 'money' | 'int' | 'rate' | 'score';
+  kind: KpiKind;
   current?: number | null;
   previous?: number | null;
   compareLabel?: string;

@@ -1,10 +1,10 @@
+import { customersPath } from '../api/paths.ts';
 import type { CustomersPage } from '../api/types.ts';
 import { useApp } from '../app.tsx';
 import { Async, Empty } from '../components/States.tsx';
 import { decimal, money } from '../format.ts';
 import { useGet } from '../state/api.ts';
 import { apiQuery, linkKeepingFilters } from '../state/filters.ts';
-import { customersPath } from './CustomerList.tsx';
 
 /** One customer: the RFM row from the API (found by keyset right before the id). */
 export default function Customer() {

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { hasRole } from '../api/client.ts';
+import { customersPath, PAGE_SIZE } from '../api/paths.ts';
 import type { CustomersPage, Result, RfmRow, SegmentsView } from '../api/types.ts';
 import { client, navigate, useApp } from '../app.tsx';
 import { type Column, DataTable, Pager } from '../components/DataTable.tsx';
@@ -8,22 +9,6 @@ import { Async, errorMessage } from '../components/States.tsx';
 import { decimal, integer, money } from '../format.ts';
 import { useGet } from '../state/api.ts';
 import { apiQuery, formatHash, linkKeepingFilters } from '../state/filters.ts';
-
-export const PAGE_SIZE = 25;
-
-/** The customers query: a segment, a page (offset) or an id prefix (keyset `after`). */
-export function customersPath(
-  filterQuery: string,
-  o: { segment?: string | null; page?: number; prefix?: string | null; limit?: number },
-): string {
-  const p = new URLSearchParams(filterQuery.replace(/^\?/, ''));
-  p.set('limit', String(o.limit ?? PAGE_SIZE));
-  if (o.segment) p.set('segment', o.segment);
-  // Ids sort as text: every id starting with a prefix comes right after the prefix itself.
-  if (o.prefix) p.set('after', o.prefix);
-  else if (o.page) p.set('offset', String(o.page * (o.limit ?? PAGE_SIZE)));
-  return `/analysis/customers?${p}`;
-}
 
 export default function CustomerList() {
   const { filters, route, session } = useApp();

@@ -5,7 +5,7 @@ import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
 import { Async, Empty, ErrorState, Loading } from '../components/States.tsx';
-import { integer, percent } from '../format.ts';
+import { decimal, integer, percent } from '../format.ts';
 import { useGet, usePost } from '../state/api.ts';
 import { formatHash } from '../state/filters.ts';
 import { useQuery } from '../state/query.ts';
@@ -87,15 +87,15 @@ export default function Quality() {
             ]),
           }}
           option={(c) => ({
-            tooltip: tooltip(c, { trigger: 'axis', valueFormatter: (v: number) => percent(v) }),
+            tooltip: tooltip(c, { trigger: 'axis', valueFormatter: (v: number) => decimal(v, 1) }),
             grid: { left: 56, right: 16, top: 16, bottom: 28 },
             xAxis: { type: 'category', data: history.data!.map((d) => `v${d.version}`), ...axis(c) },
             yAxis: {
               type: 'value',
               min: 0,
-              max: 1,
+              max: 100,
+              name: 'Score (0–100)',
               ...axis(c),
-              axisLabel: { color: c.muted, formatter: (v: number) => percent(v, 0) },
             },
             series: [
               {
@@ -163,7 +163,7 @@ function ReportView({ r, stored }: { r: QualityReport; stored: boolean }) {
       label: 'Score',
       numeric: true,
       value: (t) => r.scores.tables[t.table]?.score ?? null,
-      render: (t) => percent(r.scores.tables[t.table]?.score ?? null),
+      render: (t) => decimal(r.scores.tables[t.table]?.score ?? null, 1),
     },
     { key: 'rules', label: 'Rules', numeric: true, value: (t) => t.rules },
     { key: 'errors', label: 'Failed errors', numeric: true, value: (t) => t.failed_errors },
@@ -180,19 +180,19 @@ function ReportView({ r, stored }: { r: QualityReport; stored: boolean }) {
       <div className="kpis">
         <KpiCard
           id="quality-score"
-          label="Overall score"
-          kind="rate"
+          label="Overall score (0–100)"
+          kind="points"
           value={r.scores.overall.score}
-          hint="Weighted pass rate"
+          hint="Weighted pass rate, 0–100"
         />
         {dims.map(([k, v]) => (
           <KpiCard
             key={k}
             id={`quality-${k}`}
             label={k[0]!.toUpperCase() + k.slice(1)}
-            kind="rate"
+            kind="points"
             value={v}
-            hint={`${k} dimension`}
+            hint={`${k} dimension, 0–100`}
           />
         ))}
       </div>

@@ -152,3 +152,8 @@ export function describeFilters(f: Filters): string {
     parts.push(f.categories.length === 1 ? f.categories[0]! : `${f.categories.length} categories`);
   return parts.length ? parts.join(' · ') : 'All data';
 }
+
+/** Where to go after signing in: only a path inside the app (never another site). */
+export function safeNext(next: string | null): string {
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/overview';
+}
