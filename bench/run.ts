@@ -10,7 +10,7 @@ import type { StageResult } from './stage.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'out');
 const sizes = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
-const stages = (process.env.BENCH_STAGES ?? 'generate,ingest').split(',');
+const stages = (process.env.BENCH_STAGES ?? 'generate,ingest,quality,analytics,clv,export').split(',');
 
 function runStage(stage: string, customers: number, csvDir: string, dataDir: string): StageResult {
   const stdout = execFileSync(

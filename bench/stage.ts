@@ -1,5 +1,6 @@
 // One benchmark stage in its own process, so its peak RSS is its own. Prints one JSON line.
 
+import { benchAnalytics } from '../src/analytics/bench.ts';
 import { fitClv, predictClv, summarizeClv } from '../src/analytics/clv/index.ts';
 import { type AppContext, openContext } from '../src/app/context.ts';
 import { ingestDirectory } from '../src/ingest/ingest.ts';
@@ -78,6 +79,11 @@ async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rs
           ms: performance.now() - started,
           detail: { rfm_csv_rows: r.rows, bytes: r.bytes, export_ms: Math.round(r.ms) },
         };
+      });
+    case 'analytics':
+      return withData(async (ctx) => {
+        const r = await benchAnalytics(ctx, await ctx.currentDataset());
+        return { ms: performance.now() - started, detail: r.timings_ms };
       });
     case 'clv':
       return withData(async (ctx) => {

@@ -1,13 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, formatError } from '../core/errors.ts';
+import { register as registerAnalytics } from './commands/analytics.ts';
 import { register as registerAudit } from './commands/audit.ts';
 import { register as registerClv } from './commands/clv.ts';
+import { register as registerCohort } from './commands/cohort.ts';
 import { register as registerConfig } from './commands/config.ts';
 import { register as registerDatasets } from './commands/datasets.ts';
 import { register as registerExport } from './commands/export.ts';
 import { register as registerGenerate } from './commands/generate.ts';
 import { register as registerIngest } from './commands/ingest.ts';
 import { register as registerProfile } from './commands/profile.ts';
+import { register as registerRfm } from './commands/rfm.ts';
 import { register as registerServe } from './commands/serve.ts';
 import { register as registerStart } from './commands/start.ts';
 import { register as registerUsers } from './commands/users.ts';
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
     registerDatasets,
     registerValidate,
     registerProfile,
+    registerRfm,
+    registerCohort,
+    registerAnalytics,
     registerClv,
     registerExport,
     registerServe,

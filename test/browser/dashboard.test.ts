@@ -105,8 +105,15 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
 
   it('signs in, keeps the session over a reload, signs out', async () => {
     const page = await newPage();
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+    });
     await page.goto(`${srv.url}/`);
     await page.waitForURL(/#\/login\?next=%2Foverview/);
+    await page.getByLabel('Username').waitFor();
+    // Code splitting: the sign-in page loads neither the chart library nor the other pages.
+    expect(scripts.filter((u) => /echarts|Customers|Cohorts|Ltv|Admin/.test(u))).toEqual([]);
     await checkA11y(page, 'sign-in');
     await screenshot(page, '00-sign-in');
     await page.getByLabel('Username').fill('viewer-user');
@@ -117,6 +124,8 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/#\/overview$/);
     await page.getByTestId('kpi-revenue').waitFor();
+    await page.waitForSelector('.chart canvas');
+    expect(scripts.some((u) => u.includes('/assets/echarts-'))).toBe(true);
     await page.reload();
     await page.getByTestId('kpi-revenue').waitFor();
     expect(await page.getByTestId('user').textContent()).toContain('viewer-user');

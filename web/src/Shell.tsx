@@ -1,13 +1,16 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { hasRole, type Role } from './api/client.ts';
 import { client, navigate, useApp } from './app.tsx';
+import { preloadCharts } from './components/Chart.tsx';
 import { FilterBar } from './components/FilterBar.tsx';
 import { Loading } from './components/States.tsx';
+import Overview from './pages/Overview.tsx';
 import { formatHash, linkKeepingFilters } from './state/filters.ts';
 import { clearQueryCache } from './state/query.ts';
 
 const pages = {
-  overview: lazy(() => import('./pages/Overview.tsx')),
+  // The landing page is in the main chunk (no extra round trip); the others load when visited.
+  overview: Overview,
   customers: lazy(() => import('./pages/Customers.tsx')),
   customerList: lazy(() => import('./pages/CustomerList.tsx')),
   customer: lazy(() => import('./pages/Customer.tsx')),
@@ -57,6 +60,7 @@ export function Shell() {
     (route.path === '/customer' ? NAV[1] : undefined);
   const allowed = !item || hasRole(role, item.role);
 
+  useEffect(() => preloadCharts(), []);
   useEffect(() => {
     document.title = `${item?.label ?? 'Not found'} · Olist Analytics`;
     setMenuOpen(false);

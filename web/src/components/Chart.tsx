@@ -13,8 +13,10 @@ function loadECharts() {
   echartsModule ??= import('../charts/echarts.ts');
   return echartsModule;
 }
-// Pages with charts import this module: start fetching ECharts now, in parallel with their data.
-void loadECharts();
+/** Starts fetching ECharts (signed-in shell): in parallel with the first page's data. */
+export function preloadCharts(): void {
+  void loadECharts().catch(() => undefined);
+}
 
 export interface ChartData {
   readonly columns: readonly string[];
