@@ -17,7 +17,10 @@ export const definitionsSchema = z.strictObject({
 export type Definitions = z.infer<typeof definitionsSchema>;
 
 export function definitionsFromConfig(config: Config): Definitions {
-  return { excludedStatuses: [...config.analytics.excluded_statuses], orderValue: config.analytics.order_value };
+  return {
+    excludedStatuses: [...config.analytics.excluded_statuses],
+    orderValue: config.analytics.order_value,
+  };
 }
 
 /** A plain-English statement of the definitions, for result metadata, reports and exports. */
@@ -26,7 +29,9 @@ export function describeDefinitions(d: Definitions): Record<string, string> {
     customer: 'customer_unique_id (customer_id is one per order)',
     purchase: `an order whose status is not ${d.excludedStatuses.length ? d.excludedStatuses.join(' or ') : '(none excluded)'}`,
     order_value:
-      d.orderValue === 'payments' ? 'sum of the order’s payment_value rows' : 'sum of the order’s item price + freight_value',
+      d.orderValue === 'payments'
+        ? 'sum of the order’s payment_value rows'
+        : 'sum of the order’s item price + freight_value',
     as_of: 'the day after the latest purchase timestamp, unless given',
     timestamps: 'Brazil local time as in the files (no zone)',
   };

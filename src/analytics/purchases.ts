@@ -1,6 +1,6 @@
-import { literal } from '../engine/engine.ts';
-import type { Engine } from '../engine/engine.ts';
 import { type DatasetRef, tableRef } from '../datasets/ref.ts';
+import type { Engine } from '../engine/engine.ts';
+import { literal } from '../engine/engine.ts';
 import type { Definitions } from './definitions.ts';
 
 export interface PurchaseFilters {

@@ -47,7 +47,9 @@ export async function runAnalysis<T>(
   const key = { datasetVersion: ds.version, analysis, params: { params, defs } };
   const hit = ctx.cache.get<AnalysisResult<T>>(key);
   if (hit) return { ...hit, meta: { ...hit.meta, cached: true } };
-  const { value, ms } = await timed(ctx.logger, analysis, { dataset_version: ds.version, params }, () => body(defs));
+  const { value, ms } = await timed(ctx.logger, analysis, { dataset_version: ds.version, params }, () =>
+    body(defs),
+  );
   ctx.metrics.analysisDuration.observe({ analysis }, ms / 1000);
   const result: AnalysisResult<T> = {
     meta: {

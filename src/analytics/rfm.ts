@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
 import type { DatasetRef } from '../datasets/ref.ts';
 import { Engine, type JsonValue, literal } from '../engine/engine.ts';
 import type { Definitions } from './definitions.ts';
@@ -50,6 +51,18 @@ export const rfmPageSchema = z.strictObject({
   after: z.string().min(1).max(200).optional(),
   /** Only customers of this segment. */
   segment: z.string().min(1).max(60).optional(),
+  /** Only customers whose customer_unique_id starts with this (case-insensitive). */
+  search: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[0-9a-zA-Z_-]+$/, 'letters, digits, _ or -')
+    .optional(),
+  /** Sort column (ties broken by customer_unique_id); keyset paging (`after`) needs the default. */
+  sort: z
+    .enum(['customer_unique_id', 'recency_days', 'frequency', 'monetary', 'rfm_score', 'segment'])
+    .default('customer_unique_id'),
+  order: z.enum(['asc', 'desc']).default('asc'),
 });
 export type RfmPage = z.output<typeof rfmPageSchema>;
 export type RfmPageInput = z.input<typeof rfmPageSchema>;
@@ -404,9 +417,22 @@ export async function queryRfmCustomers(
     where.push('segment = $segment');
     values.segment = page.segment;
   }
+  if (page.search !== undefined) {
+    where.push('starts_with(lower(customer_unique_id), lower($search))');
+    values.search = page.search;
+  }
+  if (page.after !== undefined && (page.sort !== 'customer_unique_id' || page.order !== 'asc')) {
+    throw new InputError(
+      'page.after: keyset paging works only with the default sort (customer_unique_id asc)',
+    );
+  }
+  const order =
+    page.sort === 'customer_unique_id'
+      ? `customer_unique_id ${page.order}`
+      : `${page.sort} ${page.order}, customer_unique_id`;
   return engine.all<RfmCustomerRow>(
     `SELECT * FROM (${customersSql}) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY customer_unique_id LIMIT ${page.limit} OFFSET ${page.offset}`,
+      ORDER BY ${order} LIMIT ${page.limit} OFFSET ${page.offset}`,
     values,
   );
 }

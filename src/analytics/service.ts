@@ -114,9 +114,26 @@ export async function rfmCustomers(
     data: {
       rows,
       total_customers: summary.data.customers,
-      next_after: rows.length === page.limit && last ? last.customer_unique_id : null,
+      next_after:
+        rows.length === page.limit && last && page.sort === 'customer_unique_id' && page.order === 'asc'
+          ? last.customer_unique_id
+          : null,
     },
   };
+}
+
+/** One customer's RFM row (null when they made no purchase before the as-of date) and the as-of date used. */
+export async function rfmCustomer(
+  ctx: AppContext,
+  raw: RfmParamsInput,
+  customerUniqueId: string,
+): Promise<{ row: RfmCustomerRow | null; as_of: string }> {
+  const params = parseParams(rfmParamsSchema, raw, 'RFM');
+  const { summary, sql } = await customersQuery(ctx, params);
+  const row = await ctx.engine.one<RfmCustomerRow>(`SELECT * FROM (${sql}) WHERE customer_unique_id = $id`, {
+    id: customerUniqueId,
+  });
+  return { row: row ?? null, as_of: summary.data.as_of };
 }
 
 /** Streams every per-customer row in chunks to `onRows` (ordered by customer); returns the meta. */

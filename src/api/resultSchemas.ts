@@ -133,6 +133,68 @@ export const rfmCustomersPageSchema = z.object({
   }),
 });
 
+export const customerDetailSchema = z.object({
+  meta: resultMetaSchema,
+  data: z.object({
+    customer_unique_id: z.string(),
+    city: z.string(),
+    state: z.string(),
+    zip_code_prefix: z.string(),
+    first_purchase: z.string().nullable(),
+    last_purchase: z.string().nullable(),
+    rfm: rfmCustomerRowSchema.nullable(),
+    clv: z
+      .object({
+        model: z.literal('bgnbd'),
+        unit: z.literal('weeks'),
+        horizon_weeks: int,
+        frequency: int,
+        recency: num,
+        T: num,
+        monetary_value: num,
+        p_alive: num,
+        expected_purchases: num,
+        expected_avg_value: num.nullable(),
+        clv: num.nullable(),
+        converged: z.boolean(),
+      })
+      .nullable(),
+    orders: z.array(
+      z.object({
+        order_id: z.string(),
+        order_status: z.string(),
+        purchased_at: z.string(),
+        delivered_at: z.string().nullable(),
+        estimated_delivery: z.string(),
+        is_purchase: z.boolean(),
+        items: int,
+        items_value: num,
+        payment_value: num,
+        review_score: int.nullable(),
+      }),
+    ),
+    payments: z.array(
+      z.object({
+        order_id: z.string(),
+        payment_sequential: int,
+        payment_type: z.string(),
+        payment_installments: int,
+        payment_value: num,
+      }),
+    ),
+    reviews: z.array(
+      z.object({
+        order_id: z.string(),
+        review_id: z.string(),
+        review_score: int,
+        review_comment_title: z.string().nullable(),
+        review_comment_message: z.string().nullable(),
+        review_creation_date: z.string(),
+      }),
+    ),
+  }),
+});
+
 /** The segment view: the part of the RFM summary a segments page shows. */
 export const segmentsViewSchema = rfmSummarySchema.pick({
   as_of: true,

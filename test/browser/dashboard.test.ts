@@ -4,7 +4,8 @@
  * the URL, drill-down, exports, roles, expired sessions, dark mode, phone width, axe-core per page.
  * Screenshots go to test-artifacts/dashboard/.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/appstate/users.ts';
@@ -408,6 +409,26 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
       await checkA11y(admin, `admin ${tab}`);
     }
     expect(await admin.locator('tbody').textContent()).toContain('user.create');
+
+    // Upload the nine CSV files as a new version, without making it current.
+    await admin.getByRole('button', { name: 'Data sets', exact: true }).click();
+    const files = readdirSync(srv.csvDir).map((f) => path.join(srv.csvDir, f));
+    expect(files).toHaveLength(9);
+    await admin.getByLabel('Olist CSV files (all nine)').setInputFiles(files);
+    await admin.getByLabel('Make current').uncheck();
+    await admin.getByRole('button', { name: 'Upload' }).click();
+    await admin.getByText('uploaded as version 2').waitFor({ timeout: 120_000 });
+    await admin.getByRole('button', { name: 'Make current version 2' }).waitFor();
+    const versions = await srv.api<{ datasets: { version: number; is_current: boolean }[] }>(
+      'admin',
+      '/datasets',
+    );
+    expect(versions.datasets.map((d) => [d.version, d.is_current])).toEqual(
+      expect.arrayContaining([
+        [1, true],
+        [2, false],
+      ]),
+    );
     await screenshot(admin, '11-admin-audit');
   });
 

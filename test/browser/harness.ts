@@ -68,6 +68,8 @@ export function ensureWebBuilt(): void {
 export interface DashboardServer {
   readonly server: RunningServer;
   readonly url: string;
+  /** The generated CSV files (an upload's content). */
+  readonly csvDir: string;
   /** Calls the API as a role (the numbers the pages must show). */
   api<T>(role: Role, pathAndQuery: string, init?: { method?: string; body?: unknown }): Promise<T>;
   close(): Promise<void>;
@@ -117,6 +119,7 @@ export async function startDashboardServer(opts: { customers?: number } = {}): P
   return {
     server,
     url,
+    csvDir,
     async api<T>(role: Role, p: string, init: { method?: string; body?: unknown } = {}) {
       const res = await fetch(`${url}/api/v1${p}`, {
         method: init.method ?? 'GET',

@@ -30,7 +30,7 @@ describeData('analysis endpoints', () => {
   });
 
   const rank: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
-  const cases: { method: 'GET' | 'POST'; url: string; min: Role; payload?: object }[] = [
+  const cases: { method: 'GET' | 'POST'; url: string; min: Role; payload?: object; path?: string }[] = [
     { method: 'POST', url: '/api/v1/analysis/rfm', min: 'analyst', payload: {} },
     { method: 'POST', url: '/api/v1/analysis/cohort', min: 'analyst', payload: {} },
     { method: 'POST', url: '/api/v1/analysis/quality', min: 'analyst', payload: {} },
@@ -39,6 +39,12 @@ describeData('analysis endpoints', () => {
     { method: 'GET', url: '/api/v1/analysis/segments', min: 'viewer' },
     { method: 'GET', url: '/api/v1/analysis/customers?limit=5', min: 'viewer' },
     { method: 'GET', url: '/api/v1/analysis/marketplace', min: 'viewer' },
+    {
+      method: 'GET',
+      url: '/api/v1/analysis/customers/f0e05d7d6a629ce2768fc7d923ee70b2',
+      path: '/api/v1/analysis/customers/{customer_unique_id}',
+      min: 'viewer',
+    },
     { method: 'GET', url: '/api/v1/exports/rfm-customers.csv', min: 'analyst' },
     ...EXPORT_ANALYSES.flatMap((a) =>
       EXPORTS[a].formats.map((f) => ({
@@ -56,7 +62,7 @@ describeData('analysis endpoints', () => {
     const documented = Object.entries(doc.paths)
       .filter(([p]) => p.startsWith('/api/v1/analysis') || p.startsWith('/api/v1/exports'))
       .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const tested = new Set(cases.map((c) => `${c.method} ${c.url.split('?')[0]}`));
+    const tested = new Set(cases.map((c) => `${c.method} ${c.path ?? c.url.split('?')[0]}`));
     expect(documented.filter((op) => !tested.has(op))).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-prov
 import { z } from 'zod';
 import { type PredictClvParams, predictClv, predictClvParamsSchema } from '../../analytics/clv/service.ts';
 import type { CohortParamsInput } from '../../analytics/cohort.ts';
+import { type CustomerParamsInput, customerDetail, customerParamsSchema } from '../../analytics/customer.ts';
 import type { MarketplaceParamsInput } from '../../analytics/marketplace.ts';
 import type { OverviewParamsInput } from '../../analytics/overview.ts';
 import { isoDateSchema } from '../../analytics/params.ts';
@@ -25,6 +26,7 @@ import { type ApiDeps, ownerOf } from '../deps.ts';
 import {
   asResponse,
   cohortResultSchema,
+  customerDetailSchema,
   jsonSafe,
   marketplaceResultSchema,
   overviewResultSchema,
@@ -317,6 +319,26 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
       return asResponse(
         await withDeadline(rfmCustomers(ctx, params as RfmParamsInput, page as RfmPageInput), timeoutMs),
       );
+    },
+  );
+
+  app.get(
+    '/analysis/customers/:customer_unique_id',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'One customer: orders, payments, reviews, RFM row and segment, CLV and P(alive)',
+        params: z.object({ customer_unique_id: z.string().min(1).max(64) }),
+        querystring: customerParamsSchema.omit({ customer_unique_id: true }),
+        response: { 200: customerDetailSchema },
+      },
+      validatorCompiler: keepRawQuery,
+      config: { auth: 'viewer' },
+    },
+    async (req) => {
+      const { customer_unique_id } = req.params as { customer_unique_id: string };
+      const query = req.query as Omit<CustomerParamsInput, 'customer_unique_id'>;
+      return asResponse(await withDeadline(customerDetail(ctx, { ...query, customer_unique_id }), timeoutMs));
     },
   );
 

@@ -327,6 +327,9 @@ function Datasets() {
           e.preventDefault();
           const formEl = e.currentTarget;
           const data = new FormData(formEl);
+          // The API makes an upload current unless told otherwise: always say which.
+          const current = formEl.elements.namedItem('make_current') as HTMLInputElement | null;
+          data.set('make_current', current?.checked ? 'true' : 'false');
           a.run(async () => {
             const r = await client.request<{ version: number }>('/datasets', { method: 'POST', body: data });
             formEl.reset();

@@ -1,11 +1,12 @@
 import type { CohortResult, Result } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
 import { cumulativeRows, heatmapCells } from '../cohortMath.ts';
+import { ApiExport } from '../components/ApiExport.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { Async } from '../components/States.tsx';
 import { integer, money, percent } from '../format.ts';
 import { usePost } from '../state/api.ts';
-import { apiBody, describeFilters, formatHash } from '../state/filters.ts';
+import { apiBody, apiQuery, describeFilters, formatHash } from '../state/filters.ts';
 
 const METRICS = [
   { id: 'customers', label: 'Customers' },
@@ -34,6 +35,7 @@ export default function Cohorts() {
         <p className="muted">
           {describeFilters({ ...filters, from: undefined, to: undefined })} · by first purchase
         </p>
+        <ApiExport analysis="cohort" query={apiQuery(filters, { dates: false, extra: { period } })} />
       </div>
       <div className="form-row">
         <fieldset className="segmented" aria-label="Metric">

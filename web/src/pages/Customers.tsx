@@ -2,6 +2,7 @@ import { hasRole } from '../api/client.ts';
 import type { Result, RfmSummary, SegmentsView } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
+import { ApiExport } from '../components/ApiExport.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { Async, ErrorState, Loading } from '../components/States.tsx';
 import { decimal, integer, money, percent } from '../format.ts';
@@ -81,6 +82,7 @@ export default function Customers() {
         <h1 id="page-title">Customers (RFM)</h1>
         <p className="muted">{describeFilters({ ...filters, from: undefined, to: undefined })}</p>
         <a href={listLink()}>All customers →</a>
+        <ApiExport analysis="segments" label="Export segments" query={apiQuery(filters, { dates: false })} />
       </div>
       <Async q={q} empty={(r) => r.data.customers === 0}>
         {({ data: s }) => (

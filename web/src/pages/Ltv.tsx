@@ -1,6 +1,7 @@
 import type { ClvData, Result } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
+import { ApiExport } from '../components/ApiExport.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
 import { Async } from '../components/States.tsx';
@@ -37,6 +38,7 @@ export default function Ltv() {
       <div className="page-head">
         <h1 id="page-title">Lifetime value</h1>
         <p className="muted">All customers of the current data set (the CLV API takes no filters)</p>
+        <ApiExport analysis="clv" query={`?model=${model}&horizon=${horizon}&unit=weeks`} />
       </div>
       <div className="form-row">
         <fieldset className="segmented" aria-label="Purchase model">

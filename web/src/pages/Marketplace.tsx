@@ -1,5 +1,6 @@
 import type { Marketplace as M, Result } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
+import { ApiExport } from '../components/ApiExport.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
@@ -22,6 +23,7 @@ export default function Marketplace() {
       <div className="page-head">
         <h1 id="page-title">Marketplace</h1>
         <p className="muted">{describeFilters(filters)}</p>
+        <ApiExport analysis="marketplace" query={apiQuery(filters, { extra: { top_sellers: 20 } })} />
       </div>
       <Async q={q} empty={(r) => r.data.delivery.overall.orders === 0}>
         {({ data: m }) => {

@@ -83,7 +83,10 @@ export function filterParams(params: URLSearchParams): URLSearchParams {
 }
 
 /** The query string of the API call for these filters (`from`/`to` only where the view takes dates). */
-export function apiQuery(f: Filters, opts: { dates?: boolean } = {}): string {
+export function apiQuery(
+  f: Filters,
+  opts: { dates?: boolean; extra?: Record<string, string | number | undefined> } = {},
+): string {
   const p = new URLSearchParams();
   if (opts.dates !== false) {
     if (f.from) p.set('from', f.from);
@@ -91,6 +94,7 @@ export function apiQuery(f: Filters, opts: { dates?: boolean } = {}): string {
   }
   if (f.states?.length) p.set('states', f.states.join(','));
   if (f.categories?.length) p.set('categories', f.categories.join(','));
+  for (const [k, v] of Object.entries(opts.extra ?? {})) if (v !== undefined && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
 }
