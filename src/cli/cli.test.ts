@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasRealData, realSampleDir, removeDir, tempDir } from '../../test/fixtures.ts';
 import { buildProgram } from './main.ts';
@@ -17,16 +18,16 @@ function olist(args: string[], env: Record<string, string> = {}) {
 }
 
 /** Every command and sub-command of the program, as argument paths. */
-function commandPaths(): string[][] {
+function commandPaths(program: Command): string[][] {
   const paths: string[][] = [];
-  const walk = (cmd: ReturnType<typeof buildProgram>, prefix: string[]) => {
+  const walk = (cmd: Command, prefix: string[]) => {
     for (const sub of cmd.commands) {
       const p = [...prefix, sub.name()];
       paths.push(p);
       walk(sub, p);
     }
   };
-  walk(buildProgram(), []);
+  walk(program, []);
   return paths;
 }
 
@@ -34,8 +35,9 @@ describe('olist CLI', () => {
   const dataDirs: string[] = [];
   afterAll(() => dataDirs.forEach(removeDir));
 
-  it('has --help on every command, and every command that touches data takes --data-dir', () => {
-    const paths = commandPaths();
+  it('has --help on every command, and every command that touches data takes --data-dir', async () => {
+    const program = await buildProgram();
+    const paths = commandPaths(program);
     expect(paths.map((p) => p.join(' '))).toEqual(
       expect.arrayContaining([
         'generate',
@@ -53,7 +55,7 @@ describe('olist CLI', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Usage: olist/);
     const byPath = (p: string[]) => {
-      let cmd = buildProgram();
+      let cmd = program;
       for (const name of p) cmd = cmd.commands.find((c) => c.name() === name)!;
       return cmd;
     };

@@ -70,6 +70,8 @@ export interface DashboardServer {
   readonly url: string;
   /** The generated CSV files (an upload's content). */
   readonly csvDir: string;
+  /** A raw API response for a role (downloads, optional endpoints). */
+  raw(role: Role, pathAndQuery: string): Promise<Response>;
   /** Calls the API as a role (the numbers the pages must show). */
   api<T>(role: Role, pathAndQuery: string, init?: { method?: string; body?: unknown }): Promise<T>;
   close(): Promise<void>;
@@ -120,6 +122,12 @@ export async function startDashboardServer(opts: { customers?: number } = {}): P
     server,
     url,
     csvDir,
+    async raw(role: Role, p: string) {
+      return fetch(`${url}/api/v1${p}`, {
+        headers: { authorization: `Bearer ${await tokenOf(role)}` },
+        signal: AbortSignal.timeout(60_000),
+      });
+    },
     async api<T>(role: Role, p: string, init: { method?: string; body?: unknown } = {}) {
       const res = await fetch(`${url}/api/v1${p}`, {
         method: init.method ?? 'GET',

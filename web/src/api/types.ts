@@ -296,3 +296,50 @@ export interface AuditEntry {
   params: Record<string, unknown>;
   outcome: string;
 }
+
+export interface CustomerDetail {
+  customer_unique_id: string;
+  city: string;
+  state: string;
+  zip_code_prefix: string;
+  first_purchase: string | null;
+  last_purchase: string | null;
+  rfm: RfmRow | null;
+  clv: {
+    model: string;
+    horizon_weeks: number;
+    frequency: number;
+    p_alive: number;
+    expected_purchases: number;
+    expected_avg_value: number | null;
+    clv: number | null;
+    converged: boolean;
+  } | null;
+  orders: {
+    order_id: string;
+    order_status: string;
+    purchased_at: string;
+    delivered_at: string | null;
+    estimated_delivery: string;
+    is_purchase: boolean;
+    items: number;
+    items_value: number;
+    payment_value: number;
+    review_score: number | null;
+  }[];
+  payments: {
+    order_id: string;
+    payment_sequential: number;
+    payment_type: string;
+    payment_installments: number;
+    payment_value: number;
+  }[];
+  reviews: {
+    order_id: string;
+    review_id: string;
+    review_score: number;
+    review_comment_title: string | null;
+    review_comment_message: string | null;
+    review_creation_date: string;
+  }[];
+}

@@ -1,8 +1,8 @@
 import { hasRole } from '../api/client.ts';
 import type { Result, RfmSummary, SegmentsView } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
-import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { ApiExport } from '../components/ApiExport.tsx';
+import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { Async, ErrorState, Loading } from '../components/States.tsx';
 import { decimal, integer, money, percent } from '../format.ts';

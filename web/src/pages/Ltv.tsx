@@ -1,7 +1,7 @@
 import type { ClvData, Result } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
-import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { ApiExport } from '../components/ApiExport.tsx';
+import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
 import { Async } from '../components/States.tsx';

@@ -11,9 +11,7 @@ import { apiQuery, describeFilters, formatHash, withFilters } from '../state/fil
 
 export default function Marketplace() {
   const { filters } = useApp();
-  const q = useGet<Result<M>>(
-    `/analysis/marketplace${apiQuery(filters) || '?'}${apiQuery(filters) ? '&' : ''}top_sellers=20`,
-  );
+  const q = useGet<Result<M>>(`/analysis/marketplace${apiQuery(filters, { extra: { top_sellers: 20 } })}`);
   /** Drill to another page with one more filter, keeping the others. */
   const drill = (path: string, extra: { states?: string[]; categories?: string[] }) =>
     navigate(formatHash(path, withFilters(new URLSearchParams(), { ...filters, ...extra })));

@@ -1,7 +1,7 @@
 import type { Kpis, Overview as OverviewData, Result } from '../api/types.ts';
 import { useApp } from '../app.tsx';
-import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { ApiExport } from '../components/ApiExport.tsx';
+import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
 import { Async } from '../components/States.tsx';
 import { comparisonRanges, findings, KPI_DEFS } from '../findings.ts';
@@ -31,6 +31,7 @@ export default function Overview() {
         <h1 id="page-title">Overview</h1>
         <p className="muted">{describeFilters(filters)}</p>
         <ApiExport analysis="overview" query={apiQuery(filters)} />
+        <ApiExport analysis="health" label="Health report" formats={['xlsx', 'pdf']} query="" />
       </div>
       <Async q={q}>
         {({ data: o }) => (

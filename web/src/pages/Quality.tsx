@@ -1,6 +1,7 @@
 import { hasRole } from '../api/client.ts';
 import type { Dataset, DatasetDetail, QualityReport, QualityRule } from '../api/types.ts';
 import { client, navigate, useApp } from '../app.tsx';
+import { ApiExport } from '../components/ApiExport.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
@@ -54,6 +55,7 @@ export default function Quality() {
             </select>
           </div>
         )}
+        {chosen !== undefined && <ApiExport analysis="quality" query={`?dataset_version=${chosen}`} />}
       </div>
       <p className="muted">
         Global filters do not apply here: quality is measured on whole data set versions.
