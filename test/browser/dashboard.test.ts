@@ -36,6 +36,10 @@ declare function getComputedStyle(el: object): { backgroundColor: string };
 
 const run = browserAvailable();
 
+interface CustomerDetailBody {
+  data: { state: string; orders: unknown[]; clv: { p_alive: number } | null };
+}
+
 interface Kpis {
   revenue: number;
   orders: number;
@@ -267,6 +271,21 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.getByTestId('customer-rfm').waitFor();
     expect(await page.getByTestId('customer-rfm').textContent()).toContain(money(first.monetary, true));
     expect(page.url()).toContain('states=SP');
+    // Orders, payments, reviews, CLV and P(alive) from the customer endpoint (or a clear message without it).
+    const res = await srv.raw('viewer', `/analysis/customers/${first.customer_unique_id}`);
+    process.stdout.write(`GET /analysis/customers/{id}: ${res.status}\n`);
+    if (res.ok) {
+      const d = ((await res.json()) as CustomerDetailBody).data;
+      await page.getByRole('region', { name: 'Orders' }).waitFor();
+      expect(await page.getByRole('region', { name: 'Orders' }).locator('tbody tr').count()).toBe(
+        Math.min(10, d.orders.length),
+      );
+      expect(await page.getByTestId('customer-place').textContent()).toContain(d.state);
+      if (d.clv) expect(await page.getByTestId('kpi-cust-alive').textContent()).toBe(percent(d.clv.p_alive));
+    } else {
+      await page.getByTestId('customer-detail-missing').waitFor();
+    }
+    await settled(page);
     await checkA11y(page, 'customer');
     await screenshot(page, '04-customer');
   });
@@ -299,6 +318,34 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     expect(readFileSync((await table.path())!, 'utf8').split('\r\n')[0]).toBe(
       'month,revenue,orders,customers',
     );
+
+    // The page's analysis as Excel and PDF through GET /exports/{analysis}.{ext}, with the page's filters.
+    await page.getByLabel('Customer state').selectOption('SP');
+    await page.waitForURL(/states=SP/);
+    await settled(page);
+    for (const [ext, magic] of [
+      ['xlsx', 'PK'],
+      ['pdf', '%PDF'],
+    ] as const) {
+      const api = await srv.raw('analyst', `/exports/overview.${ext}?states=SP`);
+      process.stdout.write(`GET /exports/overview.${ext}: ${api.status}\n`);
+      if (api.ok) {
+        const [file] = await Promise.all([
+          page.waitForEvent('download', { timeout: 60_000 }),
+          page.getByTestId(`export-overview-${ext}`).click(),
+        ]);
+        expect(file.suggestedFilename()).toMatch(/^olist-overview.*\.(xlsx|pdf)$/);
+        expect(file.suggestedFilename().endsWith(ext)).toBe(true);
+        expect(
+          readFileSync((await file.path())!)
+            .subarray(0, magic.length)
+            .toString(),
+        ).toBe(magic);
+      } else {
+        await page.getByTestId(`export-overview-${ext}`).click();
+        await page.locator('.export-error').waitFor();
+      }
+    }
   });
 
   it('cohorts, lifetime value, data quality and marketplace render the API numbers', async () => {

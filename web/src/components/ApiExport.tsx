@@ -25,18 +25,21 @@ export function ApiExport({
   query,
   formats = ['csv', 'xlsx', 'pdf'],
   label,
+  quiet = false,
 }: {
   analysis: string;
   /** URL query string of the analysis's parameters ('' or '?a=b'). */
   query: string;
   formats?: readonly ('csv' | 'xlsx' | 'pdf')[];
   label?: string;
+  /** Say nothing to viewers (another export on the page already says why). */
+  quiet?: boolean;
 }) {
   const { session } = useApp();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   if (!hasRole(session?.user.role, 'analyst'))
-    return <span className="muted export-note">Exports need the analyst role.</span>;
+    return quiet ? null : <span className="muted export-note">Exports need the analyst role.</span>;
   const download = async (ext: string) => {
     setBusy(ext);
     setError(null);

@@ -3,6 +3,7 @@ import { hasRole } from '../api/client.ts';
 import { customersPath, PAGE_SIZE } from '../api/paths.ts';
 import type { CustomersPage, Result, RfmRow, SegmentsView } from '../api/types.ts';
 import { client, navigate, useApp } from '../app.tsx';
+import { ApiExport } from '../components/ApiExport.tsx';
 import { type Column, DataTable, Pager } from '../components/DataTable.tsx';
 import { saveFile } from '../components/download.ts';
 import { Async, errorMessage } from '../components/States.tsx';
@@ -90,6 +91,7 @@ export default function CustomerList() {
             All segments
           </a>
         )}
+        <ApiExport analysis="rfm" label="Export RFM" query={fq} />
       </div>
       <search>
         <form

@@ -31,7 +31,7 @@ export default function Overview() {
         <h1 id="page-title">Overview</h1>
         <p className="muted">{describeFilters(filters)}</p>
         <ApiExport analysis="overview" query={apiQuery(filters)} />
-        <ApiExport analysis="health" label="Health report" formats={['xlsx', 'pdf']} query="" />
+        <ApiExport analysis="health" label="Health report" formats={['xlsx', 'pdf']} query="" quiet />
       </div>
       <Async q={q}>
         {({ data: o }) => (
