@@ -2,6 +2,7 @@
 
 import { benchAnalytics } from '../src/analytics/bench.ts';
 import { fitClv, predictClv, summarizeClv } from '../src/analytics/clv/index.ts';
+import { benchApi } from '../src/api/bench.ts';
 import { type AppContext, openContext } from '../src/app/context.ts';
 import { ingestDirectory } from '../src/ingest/ingest.ts';
 import { generateDataset } from '../src/olist/generate/index.ts';
@@ -84,6 +85,19 @@ async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rs
       return withData(async (ctx) => {
         const r = await benchAnalytics(ctx, await ctx.currentDataset());
         return { ms: performance.now() - started, detail: r.timings_ms };
+      });
+    case 'api':
+      return withData(async (ctx) => {
+        const r = await benchApi(ctx, { durationSeconds: 10, connections: 16, rate: 500, uncachedRuns: 5 });
+        const detail: Record<string, number | string> = {};
+        for (const sc of r.scenarios) {
+          detail[`${sc.name}_p50_ms`] = sc.p50_ms;
+          detail[`${sc.name}_p95_ms`] = sc.p95_ms;
+          detail[`${sc.name}_p99_ms`] = sc.p99_ms;
+          detail[`${sc.name}_rps`] = Math.round(sc.throughput_rps);
+          detail[`${sc.name}_unexpected`] = sc.unexpected;
+        }
+        return { ms: performance.now() - started, detail };
       });
     case 'clv':
       return withData(async (ctx) => {

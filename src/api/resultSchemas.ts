@@ -195,13 +195,14 @@ export const customerDetailSchema = z.object({
   }),
 });
 
-/** The segment view: the part of the RFM summary a segments page shows. */
+/** The segment view: the part of the RFM summary a segments page shows, (R, F) heatmap grid included. */
 export const segmentsViewSchema = rfmSummarySchema.pick({
   as_of: true,
   customers: true,
   orders: true,
   revenue: true,
   segments: true,
+  grid: true,
   recommendations: true,
   highlights: true,
   segment_map: true,

@@ -66,7 +66,9 @@ export class ResultCache {
     if (hit) this.memory.delete(k);
     this.count('memory', 'miss');
     if (!this.db) return undefined;
-    const row = this.db.prepare('SELECT value, expires_at FROM results WHERE key = ?').get(k) as DiskRow | undefined;
+    const row = this.db.prepare('SELECT value, expires_at FROM results WHERE key = ?').get(k) as
+      | DiskRow
+      | undefined;
     if (!row || row.expires_at <= now) {
       this.count('disk', 'miss');
       return undefined;

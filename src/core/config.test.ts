@@ -35,7 +35,12 @@ describe('loadConfig', () => {
 
   it('applies the environment file, then OLIST_* variables, then overrides', () => {
     const loaded = loadConfig({
-      env: { OLIST_ENV: 'test', OLIST_SERVER__PORT: '9001', OLIST_ANALYTICS__EXCLUDED_STATUSES: '[canceled]', OLIST_DATA_DIR: '/x' },
+      env: {
+        OLIST_ENV: 'test',
+        OLIST_SERVER__PORT: '9001',
+        OLIST_ANALYTICS__EXCLUDED_STATUSES: '[canceled]',
+        OLIST_DATA_DIR: '/x',
+      },
       overrides: { data_dir: '/y' },
     });
     expect(loaded.config.server.host).toBe('127.0.0.1'); // from test.yml
@@ -60,7 +65,9 @@ describe('loadConfig', () => {
   });
 
   it('names a bad value', () => {
-    expect(errorText(() => loadConfig({ env: { OLIST_SERVER__PORT: 'eighty' } }))).toMatch(/server\.port: .*number/);
+    expect(errorText(() => loadConfig({ env: { OLIST_SERVER__PORT: 'eighty' } }))).toMatch(
+      /server\.port: .*number/,
+    );
     expect(errorText(() => loadConfig({ env: { OLIST_ANALYTICS__ORDER_VALUE: 'cents' } }))).toMatch(
       /analytics\.order_value/,
     );
@@ -85,8 +92,12 @@ describe('loadConfig', () => {
   });
 
   it('refuses to run in production with a missing or default secret', () => {
-    expect(() => assertProductionSecrets(loadConfig({ env: { OLIST_ENV: 'production' } }))).toThrow(/OLIST_JWT_SECRET/);
-    const placeholder = loadConfig({ env: { OLIST_ENV: 'production', OLIST_JWT_SECRET: `changeme${'x'.repeat(30)}` } });
+    expect(() => assertProductionSecrets(loadConfig({ env: { OLIST_ENV: 'production' } }))).toThrow(
+      /OLIST_JWT_SECRET/,
+    );
+    const placeholder = loadConfig({
+      env: { OLIST_ENV: 'production', OLIST_JWT_SECRET: `changeme${'x'.repeat(30)}` },
+    });
     expect(() => assertProductionSecrets(placeholder)).toThrow(ConfigError);
     const good = loadConfig({ env: { OLIST_ENV: 'production', OLIST_JWT_SECRET: 'k3J9x'.repeat(8) } });
     expect(() => assertProductionSecrets(good)).not.toThrow();

@@ -217,7 +217,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
       location: i.path.join('.') || '(root)',
       message: i.code === 'unrecognized_keys' ? `unknown key(s): ${i.keys.join(', ')}` : i.message,
     }));
-    throw new ConfigError(`invalid configuration (${sources.map((s) => path.basename(s)).join(' + ')} + environment)`, details);
+    throw new ConfigError(
+      `invalid configuration (${sources.map((s) => path.basename(s)).join(' + ')} + environment)`,
+      details,
+    );
   }
   return { env: environment, config: result.data, sources };
 }
@@ -229,10 +232,19 @@ export const DEFAULT_DEV_SECRET_PREFIX = 'dev-only-';
 export function assertProductionSecrets(loaded: LoadedConfig): void {
   if (loaded.env !== 'production') return;
   const secret = loaded.config.security.jwt_secret;
-  if (!secret || secret.startsWith(DEFAULT_DEV_SECRET_PREFIX) || /^(changeme|secret|password)/i.test(secret)) {
+  if (
+    !secret ||
+    secret.startsWith(DEFAULT_DEV_SECRET_PREFIX) ||
+    /^(changeme|secret|password)/i.test(secret)
+  ) {
     throw new ConfigError(
       'refusing to start in production without a proper OLIST_JWT_SECRET (at least 32 random characters)',
-      [{ location: 'OLIST_JWT_SECRET', message: secret ? 'is a default or placeholder value' : 'is not set' }],
+      [
+        {
+          location: 'OLIST_JWT_SECRET',
+          message: secret ? 'is a default or placeholder value' : 'is not set',
+        },
+      ],
     );
   }
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, exitCodeOf, formatError, httpStatusOf, IngestError, InputError, NotFoundError } from './errors.ts';
+import {
+  ERROR_CODES,
+  exitCodeOf,
+  formatError,
+  httpStatusOf,
+  IngestError,
+  InputError,
+  NotFoundError,
+} from './errors.ts';
 
 describe('errors', () => {
   it('maps codes to exit codes and HTTP statuses in one place', () => {
@@ -11,7 +19,9 @@ describe('errors', () => {
   });
 
   it('formats details with their location', () => {
-    const text = formatError(new IngestError('cannot load', [{ location: 'orders.csv:3 column price', message: 'bad' }]));
+    const text = formatError(
+      new IngestError('cannot load', [{ location: 'orders.csv:3 column price', message: 'bad' }]),
+    );
     expect(text).toBe('error [INGEST_FAILED]: cannot load\n  - orders.csv:3 column price: bad');
   });
 });

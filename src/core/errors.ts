@@ -32,7 +32,12 @@ export class OlistError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly ErrorDetail[];
 
-  constructor(code: ErrorCode, message: string, details: readonly ErrorDetail[] = [], options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: readonly ErrorDetail[] = [],
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -95,7 +100,8 @@ export function httpStatusOf(err: unknown): number {
 export function formatError(err: unknown): string {
   if (err instanceof OlistError) {
     const lines = [`error [${err.code}]: ${err.message}`];
-    for (const d of err.details.slice(0, 20)) lines.push(`  - ${d.location ? `${d.location}: ` : ''}${d.message}`);
+    for (const d of err.details.slice(0, 20))
+      lines.push(`  - ${d.location ? `${d.location}: ` : ''}${d.message}`);
     if (err.details.length > 20) lines.push(`  … and ${err.details.length - 20} more`);
     return lines.join('\n');
   }

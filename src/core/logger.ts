@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 import type { LoadedConfig } from './config.ts';
 
@@ -11,9 +11,16 @@ export type { Logger };
 export function createLogger(loaded: Pick<LoadedConfig, 'env' | 'config'>, destination: 1 | 2 = 2): Logger {
   const { level, format } = loaded.config.logging;
   const usePretty = format === 'pretty' || (format === 'auto' && loaded.env === 'development');
-  const base = { level, base: { env: loaded.env }, redact: ['req.headers.authorization', 'password', '*.password'] };
+  const base = {
+    level,
+    base: { env: loaded.env },
+    redact: ['req.headers.authorization', 'password', '*.password'],
+  };
   if (usePretty) {
-    return pino(base, pretty({ destination, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname,env' }));
+    return pino(
+      base,
+      pretty({ destination, sync: true, colorize: process.stderr.isTTY, ignore: 'pid,hostname,env' }),
+    );
   }
   return pino(base, pino.destination({ dest: destination, sync: true }));
 }
@@ -42,7 +49,10 @@ export async function timed<T>(
     return { value, ms };
   } catch (err) {
     const ms = performance.now() - start;
-    logger.warn({ analysis, duration_ms: Math.round(ms), err }, `${analysis}: failed after ${Math.round(ms)} ms`);
+    logger.warn(
+      { analysis, duration_ms: Math.round(ms), err },
+      `${analysis}: failed after ${Math.round(ms)} ms`,
+    );
     throw err;
   }
 }

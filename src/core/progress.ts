@@ -17,7 +17,9 @@ export interface ProgressOptions {
 
 export function createProgress(opts: ProgressOptions): Progress {
   const stream = opts.stream ?? process.stderr;
-  return stream.isTTY ? new BarProgress(stream, opts.unit) : new LineProgress(stream, opts.unit, opts.intervalMs ?? 2000);
+  return stream.isTTY
+    ? new BarProgress(stream, opts.unit)
+    : new LineProgress(stream, opts.unit, opts.intervalMs ?? 2000);
 }
 
 /** A progress that prints nothing (library use, tests). */

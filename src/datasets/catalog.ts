@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Engine, type Params } from '../engine/engine.ts';
 import { NotFoundError, OlistError } from '../core/errors.ts';
+import { Engine, type Params } from '../engine/engine.ts';
 import { type DatasetRef, schemaForVersion } from './ref.ts';
 
 export const DATASET_STATUSES = ['loading', 'published', 'rejected', 'abandoned'] as const;

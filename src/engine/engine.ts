@@ -80,7 +80,11 @@ export class Engine {
     });
   }
 
-  static async allOn<T extends object = Row>(conn: DuckDBConnection, sql: string, params?: Params): Promise<T[]> {
+  static async allOn<T extends object = Row>(
+    conn: DuckDBConnection,
+    sql: string,
+    params?: Params,
+  ): Promise<T[]> {
     const reader = await conn.runAndReadAll(sql, params);
     return reader.getRowObjectsJson() as unknown as T[];
   }

@@ -12,7 +12,12 @@ describe('CSV header', () => {
   it('strips a BOM and notes CRLF', async () => {
     const f = path.join(tempDir(), 'h.csv');
     writeText(f, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a,b\r\n1,2\r\n')]));
-    expect(await readCsvHeader(f)).toMatchObject({ columns: ['a', 'b'], bom: true, crlf: true, hasRows: true });
+    expect(await readCsvHeader(f)).toMatchObject({
+      columns: ['a', 'b'],
+      bom: true,
+      crlf: true,
+      hasRows: true,
+    });
   });
 
   it('reports an empty file and a header-only file', async () => {

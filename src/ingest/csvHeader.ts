@@ -51,10 +51,18 @@ export async function readCsvHeader(file: string): Promise<CsvHeader | undefined
     const nl = bytes.indexOf(0x0a);
     const lineBytes = nl < 0 ? bytes : bytes.subarray(0, nl);
     const crlf = lineBytes.length > 0 && lineBytes[lineBytes.length - 1] === 0x0d;
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(crlf ? lineBytes.subarray(0, -1) : lineBytes);
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(
+      crlf ? lineBytes.subarray(0, -1) : lineBytes,
+    );
     const afterHeader = nl < 0 ? 0 : size - (bom ? 3 : 0) - (nl + 1);
     if (text.trim() === '') return { columns: [], bom, crlf, hasRows: afterHeader > 0, bytes: size };
-    return { columns: splitCsvLine(text).map((c) => c.trim()), bom, crlf, hasRows: afterHeader > 0, bytes: size };
+    return {
+      columns: splitCsvLine(text).map((c) => c.trim()),
+      bom,
+      crlf,
+      hasRows: afterHeader > 0,
+      bytes: size,
+    };
   } finally {
     await fh.close();
   }

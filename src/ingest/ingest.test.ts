@@ -198,7 +198,9 @@ describe.skipIf(!hasRealData)('bad input', () => {
     // The last good version keeps serving, and a rejected load leaves no schema behind.
     const current = await ctx.currentDataset();
     expect(current.version).toBe(1);
-    const [orders] = await ctx.engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${tableRef(current, 'orders')}`);
+    const [orders] = await ctx.engine.all<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM ${tableRef(current, 'orders')}`,
+    );
     expect(orders!.n).toBe(4000);
     const schemas = await ctx.engine.all<{ s: string }>(
       `SELECT schema_name AS s FROM information_schema.schemata WHERE schema_name LIKE 'ds_%'`,
@@ -213,16 +215,20 @@ describe.skipIf(!hasRealData)('bad input', () => {
   };
 
   it('a missing required file', async () => {
-    await expectRejected((d) => rmSync(path.join(d, 'olist_orders_dataset.csv')), [
-      /olist_orders_dataset\.csv: required file is missing/,
-    ]);
+    await expectRejected(
+      (d) => rmSync(path.join(d, 'olist_orders_dataset.csv')),
+      [/olist_orders_dataset\.csv: required file is missing/],
+    );
   });
 
   it('a missing column', async () => {
     await expectRejected(
       (d) =>
         edit(d, 'olist_order_items_dataset.csv', (t) =>
-          t.replace('order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight_value', 'order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight'),
+          t.replace(
+            'order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight_value',
+            'order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight',
+          ),
         ),
       [/olist_order_items_dataset\.csv:1: missing column "freight_value"/],
     );
@@ -246,7 +252,9 @@ describe.skipIf(!hasRealData)('bad input', () => {
   it('a bad timestamp', async () => {
     await expectRejected(
       (d) => edit(d, 'olist_orders_dataset.csv', (t) => t.replace('2018-07-29 13:54:51', '29/07/2018 13:54')),
-      [/olist_orders_dataset\.csv:2 column order_purchase_timestamp: .*expected a timestamp like 2017-10-02 10:56:33/],
+      [
+        /olist_orders_dataset\.csv:2 column order_purchase_timestamp: .*expected a timestamp like 2017-10-02 10:56:33/,
+      ],
     );
   });
 
@@ -262,14 +270,19 @@ describe.skipIf(!hasRealData)('bad input', () => {
   });
 
   it('an empty file', async () => {
-    await expectRejected((d) => writeFileSync(path.join(d, 'olist_sellers_dataset.csv'), ''), [
-      /olist_sellers_dataset\.csv: file is empty; expected a header line: seller_id,seller_zip_code_prefix/,
-    ]);
+    await expectRejected(
+      (d) => writeFileSync(path.join(d, 'olist_sellers_dataset.csv'), ''),
+      [/olist_sellers_dataset\.csv: file is empty; expected a header line: seller_id,seller_zip_code_prefix/],
+    );
   });
 
   it('a file with only its header', async () => {
     await expectRejected(
-      (d) => writeFileSync(path.join(d, 'olist_customers_dataset.csv'), 'customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state\n'),
+      (d) =>
+        writeFileSync(
+          path.join(d, 'olist_customers_dataset.csv'),
+          'customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state\n',
+        ),
       [/olist_customers_dataset\.csv: file has a header but no data rows/],
     );
   });
@@ -295,14 +308,22 @@ describe.skipIf(!hasRealData)('bad input', () => {
         const lines = readFileSync(f, 'utf8').split('\n');
         appendFileSync(f, `${lines[1]}\n`);
       },
-      [/olist_orders_dataset\.csv:4002 column order_id: duplicate primary key \(bb953a084ab406da9e19dfdc06df0245\), first seen on line 2/],
+      [
+        /olist_orders_dataset\.csv:4002 column order_id: duplicate primary key \(bb953a084ab406da9e19dfdc06df0245\), first seen on line 2/,
+      ],
     );
     expect(err.code).toBe('INGEST_FAILED');
   });
 
   it('an empty value in a required column', async () => {
     await expectRejected(
-      (d) => edit(d, 'olist_orders_dataset.csv', (t) => t.replace('bb953a084ab406da9e19dfdc06df0245,152b39d7f829538d9a25281cc20b0af6,delivered', 'bb953a084ab406da9e19dfdc06df0245,,delivered')),
+      (d) =>
+        edit(d, 'olist_orders_dataset.csv', (t) =>
+          t.replace(
+            'bb953a084ab406da9e19dfdc06df0245,152b39d7f829538d9a25281cc20b0af6,delivered',
+            'bb953a084ab406da9e19dfdc06df0245,,delivered',
+          ),
+        ),
       [/olist_orders_dataset\.csv:2 column customer_id: 1 empty value\(s\) in a required column/],
     );
   });
@@ -320,7 +341,10 @@ describe.skipIf(!hasRealData)('bad input', () => {
         edit(d, 'olist_orders_dataset.csv', (t) => t.replace('2018-07-29 13:54:51', 'yesterday'));
         edit(d, 'olist_order_items_dataset.csv', (t) => t.replace(',179.49,', ',cheap,'));
       },
-      [/olist_orders_dataset\.csv:2 column order_purchase_timestamp/, /olist_order_items_dataset\.csv:2 column price/],
+      [
+        /olist_orders_dataset\.csv:2 column order_purchase_timestamp/,
+        /olist_order_items_dataset\.csv:2 column price/,
+      ],
     );
     expect(err.details.length).toBe(2);
   });
@@ -373,15 +397,17 @@ describe.skipIf(!hasRealData)('bad input', () => {
       ).rejects.toThrow(/rejected by validation: test rule failed/);
       expect((await ctx.currentDataset()).version).toBe(1);
       const all = await ctx.catalog.list({ includeFailed: true });
-      expect(all.filter((v) => v.status === 'published').map((v) => v.version)).not.toContain(all.at(-1)!.version);
+      expect(all.filter((v) => v.status === 'published').map((v) => v.version)).not.toContain(
+        all.at(-1)!.version,
+      );
     } finally {
       removeDir(dir);
     }
   });
 
   it('a folder that does not exist', async () => {
-    await expect(ingestDirectory(ctx.engine, ctx.catalog, { dir: '/nonexistent/olist' })).rejects.toBeInstanceOf(
-      OlistError,
-    );
+    await expect(
+      ingestDirectory(ctx.engine, ctx.catalog, { dir: '/nonexistent/olist' }),
+    ).rejects.toBeInstanceOf(OlistError);
   });
 });

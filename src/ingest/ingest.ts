@@ -15,9 +15,12 @@ import { linesOfRows } from './lineOfRow.ts';
 import { EXPECTED, SQL_TYPE, TIMESTAMP_FORMAT } from './sqlTypes.ts';
 
 /** Decides whether a loaded (not yet published) version may be published; the quality suite plugs in here. */
-export type VersionGate = (
-  ds: DatasetRef,
-) => Promise<{ publish: boolean; warnings: readonly string[]; reason?: string; details?: readonly ErrorDetail[] }>;
+export type VersionGate = (ds: DatasetRef) => Promise<{
+  publish: boolean;
+  warnings: readonly string[];
+  reason?: string;
+  details?: readonly ErrorDetail[];
+}>;
 
 export interface IngestOptions {
   readonly dir: string;
@@ -63,18 +66,23 @@ export async function ingestDirectory(
   const started = performance.now();
   const dir = path.resolve(opts.dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new InputError(`not a directory: ${dir}`, [{ location: dir, message: 'expected a folder of Olist CSV files' }]);
+    throw new InputError(`not a directory: ${dir}`, [
+      { location: dir, message: 'expected a folder of Olist CSV files' },
+    ]);
   }
 
   const abandoned = await catalog.cleanupAbandoned();
-  if (abandoned.length) logger.warn({ abandoned }, `cleaned up interrupted ingest(s): version ${abandoned.join(', ')}`);
+  if (abandoned.length)
+    logger.warn({ abandoned }, `cleaned up interrupted ingest(s): version ${abandoned.join(', ')}`);
 
   const warnings: string[] = [];
   const { planned, errors } = await planTables(dir, warnings);
   if (errors.length) throw new IngestError(`${dir}: the files cannot be loaded`, errors.slice(0, maxErrors));
 
   const present = planned.filter((p) => p.header !== undefined);
-  const checksumPromise = Promise.all(present.map(async (p) => [p.def.file, await sha256File(p.file)] as const));
+  const checksumPromise = Promise.all(
+    present.map(async (p) => [p.def.file, await sha256File(p.file)] as const),
+  );
   // Keep the checksum's rejection handled even if loading fails first.
   checksumPromise.catch(() => undefined);
 
@@ -89,7 +97,7 @@ export async function ingestDirectory(
       let done = 0;
       for (const p of planned) {
         progress.update(done, `ingest ${p.def.name}`);
-        const result = await loadTable(conn, ds, p, warnings, maxErrors);
+        const result = await loadTable(conn, ds, p, maxErrors);
         rowCounts[p.def.name] = result.rows;
         loadErrors.push(...result.errors);
         opts.metrics?.rowsIngested.inc({ table: p.def.name }, result.rows);
@@ -129,11 +137,19 @@ export async function ingestDirectory(
     loadMs: ms,
     makeCurrent: opts.makeCurrent ?? true,
   });
-  logger.info({ version: ds.version, rows: rowCounts, ms: Math.round(ms) }, `ingest: published version ${ds.version}`);
+  logger.info(
+    { version: ds.version, rows: rowCounts, ms: Math.round(ms) },
+    `ingest: published version ${ds.version}`,
+  );
   return { version: ds.version, schema: ds.schema, source: dir, checksum, rowCounts, warnings, ms };
 }
 
-function failedOutcome(warnings: readonly string[], rowCounts: Record<string, number>, error: string, started: number) {
+function failedOutcome(
+  warnings: readonly string[],
+  rowCounts: Record<string, number>,
+  error: string,
+  started: number,
+) {
   return {
     status: 'rejected' as const,
     checksum: null,
@@ -146,7 +162,10 @@ function failedOutcome(warnings: readonly string[], rowCounts: Record<string, nu
 }
 
 /** Checks presence, emptiness, encoding and columns of every file before anything is loaded. */
-async function planTables(dir: string, warnings: string[]): Promise<{ planned: PlannedTable[]; errors: ErrorDetail[] }> {
+async function planTables(
+  dir: string,
+  warnings: string[],
+): Promise<{ planned: PlannedTable[]; errors: ErrorDetail[] }> {
   const errors: ErrorDetail[] = [];
   const planned: PlannedTable[] = [];
   for (const def of ALL_TABLES) {
@@ -169,24 +188,34 @@ async function planTables(dir: string, warnings: string[]): Promise<{ planned: P
     }
     const expectedHeader = def.columns.map((c) => c.name).join(',');
     if (!header || header.columns.length === 0) {
-      errors.push({ location: def.file, message: `file is empty; expected a header line: ${expectedHeader}` });
+      errors.push({
+        location: def.file,
+        message: `file is empty; expected a header line: ${expectedHeader}`,
+      });
       continue;
     }
     const seen = new Set<string>();
     for (const c of header.columns) {
-      if (seen.has(c)) errors.push({ location: `${def.file}:1`, message: `column "${c}" appears twice in the header` });
+      if (seen.has(c))
+        errors.push({ location: `${def.file}:1`, message: `column "${c}" appears twice in the header` });
       seen.add(c);
     }
     const missing = def.columns.filter((c) => !seen.has(c.name));
     for (const c of missing) {
-      errors.push({ location: `${def.file}:1`, message: `missing column "${c.name}" (expected header: ${expectedHeader})` });
+      errors.push({
+        location: `${def.file}:1`,
+        message: `missing column "${c.name}" (expected header: ${expectedHeader})`,
+      });
     }
     const known = new Set(def.columns.map((c) => c.name));
     for (const c of header.columns.filter((h) => !known.has(h))) {
       warnings.push(`${def.file}: unknown column "${c}" ignored`);
     }
     if (!header.hasRows && !def.optional) {
-      errors.push({ location: def.file, message: 'file has a header but no data rows (truncated or empty file?)' });
+      errors.push({
+        location: def.file,
+        message: 'file has a header but no data rows (truncated or empty file?)',
+      });
       continue;
     }
     if (!header.hasRows) warnings.push(`${def.file}: no data rows`);
@@ -204,13 +233,12 @@ async function loadTable(
   conn: DuckDBConnection,
   ds: DatasetRef,
   p: PlannedTable,
-  warnings: string[],
   maxErrors: number,
 ): Promise<LoadResult> {
   const target = tableRef(ds, p.def.name);
   const ddl = p.def.columns.map((c) => `${ident(c.name)} ${SQL_TYPE[c.type]}`).join(', ');
   await conn.run(`CREATE TABLE ${target} (${ddl})`);
-  if (!p.header || !p.header.hasRows) return { rows: 0, errors: [] };
+  if (!p.header?.hasRows) return { rows: 0, errors: [] };
 
   const known = new Map(p.def.columns.map((c) => [c.name, c]));
   // Read with the file's own column order; unknown extra columns are read as text and dropped.
@@ -223,7 +251,9 @@ async function loadTable(
   const select = p.def.columns
     .map((c) => {
       const col = ident(c.name);
-      return c.type === 'zip' ? `CASE WHEN regexp_full_match(${col}, '[0-9]{1,4}') THEN lpad(${col}, 5, '0') ELSE ${col} END` : col;
+      return c.type === 'zip'
+        ? `CASE WHEN regexp_full_match(${col}, '[0-9]{1,4}') THEN lpad(${col}, 5, '0') ELSE ${col} END`
+        : col;
     })
     .join(', ');
   const rej = `rejects_${p.def.name}`;
@@ -236,14 +266,20 @@ async function loadTable(
        rejects_limit = ${maxErrors})`,
   );
   const errors: ErrorDetail[] = [];
-  const rejects = await Engine.allOn<{ line: number; column_name: string | null; error_type: string; msg: string }>(
+  const rejects = await Engine.allOn<{
+    line: number;
+    column_name: string | null;
+    error_type: string;
+    msg: string;
+  }>(
     conn,
     `SELECT line::INTEGER AS line, column_name, error_type, error_message AS msg FROM ${rej} ORDER BY line LIMIT ${maxErrors}`,
   );
   for (const r of rejects) {
     const c = r.column_name ? known.get(r.column_name) : undefined;
     const expected = c ? `; expected ${EXPECTED[c.type]}` : '';
-    const what = r.error_type === 'INVALID ENCODING' ? 'invalid UTF-8 (the file must be UTF-8 encoded)' : r.msg;
+    const what =
+      r.error_type === 'INVALID ENCODING' ? 'invalid UTF-8 (the file must be UTF-8 encoded)' : r.msg;
     errors.push({
       location: `${p.def.file}:${r.line}${r.column_name ? ` column ${r.column_name}` : ''}`,
       message: `${what}${r.error_type === 'CAST' ? expected : ''}`,
@@ -255,7 +291,7 @@ async function loadTable(
   if (errors.length) return { rows, errors };
 
   errors.push(...(await checkRequiredValues(conn, target, p, maxErrors)));
-  errors.push(...(await checkZips(conn, target, p, warnings, maxErrors)));
+  errors.push(...(await checkZips(conn, target, p, maxErrors)));
   errors.push(...(await checkPrimaryKey(conn, target, p, maxErrors)));
   return { rows, errors: errors.slice(0, maxErrors) };
 }
@@ -267,8 +303,13 @@ async function checkRequiredValues(
   maxErrors: number,
 ): Promise<ErrorDetail[]> {
   const required = p.def.columns.filter((c) => !c.nullable);
-  const counts = required.map((c) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::INTEGER AS ${ident(c.name)}`);
-  const [row] = await Engine.allOn<Record<string, number>>(conn, `SELECT ${counts.join(', ')} FROM ${target}`);
+  const counts = required.map(
+    (c) => `count(*) FILTER (WHERE ${ident(c.name)} IS NULL)::INTEGER AS ${ident(c.name)}`,
+  );
+  const [row] = await Engine.allOn<Record<string, number>>(
+    conn,
+    `SELECT ${counts.join(', ')} FROM ${target}`,
+  );
   const errors: ErrorDetail[] = [];
   for (const c of required) {
     const n = row?.[c.name] ?? 0;
@@ -295,7 +336,6 @@ async function checkZips(
   conn: DuckDBConnection,
   target: string,
   p: PlannedTable,
-  _warnings: string[],
   maxErrors: number,
 ): Promise<ErrorDetail[]> {
   const errors: ErrorDetail[] = [];

@@ -9,7 +9,10 @@ import { ingestDirectory } from './ingest.ts';
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/olist.js');
 
 /** Starts `olist ingest` in a child process and SIGKILLs it once the load has begun. */
-function killMidIngest(dir: string, dataDir: string): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
+function killMidIngest(
+  dir: string,
+  dataDir: string,
+): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [BIN, 'ingest', dir, '--data-dir', dataDir], {
       env: { ...process.env, OLIST_ENV: 'test', OLIST_LOG_LEVEL: 'info' },

@@ -1,5 +1,5 @@
-import { ALL_TABLES } from './tables.ts';
 import { SQL_TYPE } from '../ingest/sqlTypes.ts';
+import { ALL_TABLES } from './tables.ts';
 
 /** docs/data-model.md, rendered from the one typed definition of the tables. */
 export function renderDataModelDoc(): string {
@@ -15,8 +15,15 @@ export function renderDataModelDoc(): string {
     '',
   ];
   for (const t of ALL_TABLES) {
-    out.push(`## ${t.name}`, '', `File \`${t.file}\`${t.optional ? ' (optional: an empty table when absent)' : ''}. ${t.description}`, '');
-    out.push(`Primary key: ${t.primaryKey.length ? t.primaryKey.map((k) => `\`${k}\``).join(' + ') : 'none enforced'}.`);
+    out.push(
+      `## ${t.name}`,
+      '',
+      `File \`${t.file}\`${t.optional ? ' (optional: an empty table when absent)' : ''}. ${t.description}`,
+      '',
+    );
+    out.push(
+      `Primary key: ${t.primaryKey.length ? t.primaryKey.map((k) => `\`${k}\``).join(' + ') : 'none enforced'}.`,
+    );
     if (t.foreignKeys.length) {
       out.push(
         `References: ${t.foreignKeys.map((fk) => `\`${fk.columns.join(', ')}\` → \`${fk.table}.${fk.references.join(', ')}\``).join('; ')}.`,
@@ -24,7 +31,9 @@ export function renderDataModelDoc(): string {
     }
     out.push('', '| # | column | type | SQL type | nullable | description |', '|---|---|---|---|---|---|');
     t.columns.forEach((c, i) => {
-      out.push(`| ${i + 1} | \`${c.name}\` | ${c.type} | ${SQL_TYPE[c.type]} | ${c.nullable ? 'yes' : 'no'} | ${c.description} |`);
+      out.push(
+        `| ${i + 1} | \`${c.name}\` | ${c.type} | ${SQL_TYPE[c.type]} | ${c.nullable ? 'yes' : 'no'} | ${c.description} |`,
+      );
     });
     out.push('');
   }

@@ -61,7 +61,8 @@ export const TABLES: Readonly<Record<TableName, TableDef>> = {
   customers: {
     name: 'customers',
     file: 'olist_customers_dataset.csv',
-    description: 'One row per order-customer: customer_id is one per order, customer_unique_id is the person.',
+    description:
+      'One row per order-customer: customer_id is one per order, customer_unique_id is the person.',
     optional: false,
     columns: [
       col('customer_id', 'id', false, 'Key of the customer as seen by one order'),
@@ -149,7 +150,12 @@ export const TABLES: Readonly<Record<TableName, TableDef>> = {
     columns: [
       col('order_id', 'id', false, 'Order'),
       col('customer_id', 'id', false, 'Customer row of this order (one per order)'),
-      col('order_status', 'text', false, 'delivered, shipped, canceled, unavailable, invoiced, processing, …'),
+      col(
+        'order_status',
+        'text',
+        false,
+        'delivered, shipped, canceled, unavailable, invoiced, processing, …',
+      ),
       col('order_purchase_timestamp', 'timestamp', false, 'Purchase time (Brazil local time, no zone)'),
       col('order_approved_at', 'timestamp', true, 'Payment approval time'),
       col('order_delivered_carrier_date', 'timestamp', true, 'Handed to the carrier'),

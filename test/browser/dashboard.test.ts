@@ -245,18 +245,40 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await checkA11y(page, 'customer list');
     await screenshot(page, '03-customer-list');
 
-    // Sort by spend (descending) within the page.
+    // Sort by spend (descending) over every customer of the segment, on the server.
     await page.getByRole('button', { name: 'Spend' }).click();
-    const spend = apiPage.data.rows.map((r) => r.monetary).sort((a, b) => b - a);
-    expect(await page.locator('tbody tr').first().locator('td').nth(4).textContent()).toBe(
-      money(spend[0]!, true),
+    await page.waitForURL(/sort=monetary/);
+    expect(page.url()).toContain('order=desc');
+    await settled(page);
+    const bySpend = await srv.api<{ data: { rows: { customer_unique_id: string; monetary: number }[] } }>(
+      'viewer',
+      `/analysis/customers?states=SP&segment=${encodeURIComponent(target.segment)}&limit=25&sort=monetary&order=desc`,
+    );
+    const topSpend = Math.max(...apiPage.data.rows.map((r) => r.monetary));
+    expect(bySpend.data.rows[0]!.monetary).toBeGreaterThanOrEqual(topSpend);
+    await expect
+      .poll(() => page.locator('tbody tr').first().locator('td').nth(4).textContent())
+      .toBe(money(bySpend.data.rows[0]!.monetary, true));
+    expect(
+      await page.locator('tbody tr').first().locator('td').first().textContent(),
+    ).toContain(bySpend.data.rows[0]!.customer_unique_id.slice(0, 12));
+    expect(await page.getByRole('columnheader', { name: /Spend/ }).getAttribute('aria-sort')).toBe(
+      'descending',
     );
 
-    // Next page.
+    // Next page keeps the sort: the second page by spend starts where the API's does.
     if (target.customers > 25) {
       await page.getByRole('button', { name: 'Next' }).click();
       await page.waitForURL(/page=1/);
+      expect(page.url()).toContain('sort=monetary');
       await settled(page);
+      const second = await srv.api<{ data: { rows: { customer_unique_id: string }[] } }>(
+        'viewer',
+        `/analysis/customers?states=SP&segment=${encodeURIComponent(target.segment)}&limit=25&sort=monetary&order=desc&offset=25`,
+      );
+      await expect
+        .poll(() => page.locator('tbody tr').first().locator('td').first().textContent())
+        .toContain(second.data.rows[0]!.customer_unique_id.slice(0, 12));
     }
 
     // Search by id prefix, then the customer page.
@@ -266,6 +288,10 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForURL(/q=/);
     await settled(page);
+    // The search runs on the server: every row shown starts with the prefix.
+    const ids = await page.locator('tbody tr td:first-child').allTextContents();
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((t) => t.startsWith(first.customer_unique_id.slice(0, 6)))).toBe(true);
     await page.locator('tbody tr').first().getByRole('link').click();
     await page.waitForURL(/#\/customer\?/);
     await page.getByTestId('customer-rfm').waitFor();
@@ -432,6 +458,17 @@ describe.skipIf(!run)('dashboard in Chromium', () => {
     await page.locator('.state-forbidden').waitFor();
     expect(await page.locator('.state-forbidden').textContent()).toMatch(/analyst role/);
     await screenshot(page, '09-viewer-forbidden');
+    // The R×F heatmap comes with GET /analysis/segments: a viewer sees it too.
+    await go(page, '#/customers');
+    await page.getByTestId('rfm-total').waitFor();
+    await page.getByRole('img', { name: /^Recency × frequency \(customers\)/ }).waitFor();
+    await settled(page);
+    expect(await page.getByText('needs the analyst role').count()).toBe(0);
+    const grid = await srv.api<{ data: { grid: { customers: number }[]; customers: number } }>(
+      'viewer',
+      '/analysis/segments',
+    );
+    expect(grid.data.grid.reduce((a, g) => a + g.customers, 0)).toBe(grid.data.customers);
 
     const admin = await newPage();
     await signIn(admin, 'admin', '#/admin');

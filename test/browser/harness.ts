@@ -49,20 +49,15 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Builds web/dist with Vite when it is missing. */
+/** Builds web/dist with Vite when it is missing or older than its sources (web/ensure-built.mjs). */
 export function ensureWebBuilt(): void {
-  if (existsSync(path.join(WEB_DIST, 'index.html'))) return;
-  const r = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      path.join(ROOT, 'web/vite.config.ts'),
-    ],
-    { cwd: ROOT, stdio: 'pipe', timeout: 120_000 },
-  );
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'web/ensure-built.mjs')], {
+    cwd: ROOT,
+    stdio: 'pipe',
+    timeout: 180_000,
+  });
+  if (r.status !== 0 || !existsSync(path.join(WEB_DIST, 'index.html')))
+    throw new Error(`building the dashboard failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 export interface DashboardServer {

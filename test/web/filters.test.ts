@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customersPath } from '../../web/src/api/paths.ts';
+import { customersPath, isCustomerSort } from '../../web/src/api/paths.ts';
 import {
   apiBody,
   apiQuery,
@@ -78,12 +78,26 @@ describe('filters ↔ URL', () => {
 });
 
 describe('paths', () => {
-  it('pages customers by offset, by segment, or by id prefix (keyset)', () => {
+  it('pages customers by offset, by segment, searched by id prefix and sorted on the server', () => {
     expect(customersPath('?states=SP', { segment: 'At Risk', page: 2 })).toBe(
       '/analysis/customers?states=SP&limit=25&segment=At+Risk&offset=50',
     );
-    expect(customersPath('', { prefix: 'abc', page: 3 })).toBe('/analysis/customers?limit=25&after=abc');
+    expect(customersPath('', { prefix: 'abc', page: 3 })).toBe(
+      '/analysis/customers?limit=25&search=abc&offset=75',
+    );
     expect(customersPath('', { limit: 10 })).toBe('/analysis/customers?limit=10');
+    expect(customersPath('', { sort: 'monetary', order: 'desc', page: 1 })).toBe(
+      '/analysis/customers?limit=25&sort=monetary&order=desc&offset=25',
+    );
+    expect(customersPath('', { sort: 'segment', order: 'asc' })).toBe(
+      '/analysis/customers?limit=25&sort=segment',
+    );
+    expect(customersPath('', { sort: 'customer_unique_id', order: 'desc' })).toBe(
+      '/analysis/customers?limit=25&order=desc',
+    );
+    expect(isCustomerSort('rfm_score')).toBe(true);
+    expect(isCustomerSort('nonsense')).toBe(false);
+    expect(isCustomerSort(null)).toBe(false);
   });
 
   it('returns after sign-in only to paths inside the app', () => {

@@ -2,11 +2,11 @@
  * Maximum-likelihood fitting for the CLV models on log-parameters.
  *
  * Objective (as lifetimes): mean negative log-likelihood + penalizer · Σ θ² on the natural
- * parameters. Optimiser: multi-start BFGS (analytic gradients for BG/NBD, MBG/NBD and
- * Gamma-Gamma; central differences for Pareto/NBD) with a Nelder–Mead fallback and BFGS
- * polish. Standard errors come from the finite-difference Hessian of the total objective in
- * log-parameters, mapped to the natural scale by the delta method (se(θ) = θ · se(ln θ)); 95%
- * intervals are exp(ln θ ± 1.96 se(ln θ)), so they never cross zero.
+ * parameters. Optimiser: multi-start BFGS with analytic gradients (every model), a
+ * Nelder–Mead fallback and BFGS polish. Standard errors come from the finite-difference
+ * Hessian (of the gradient) of the total objective in log-parameters, mapped to the natural
+ * scale by the delta method (se(θ) = θ · se(ln θ)); 95% intervals are exp(ln θ ± 1.96 se(ln θ)),
+ * so they never cross zero.
  */
 import { bgnbdLogLik } from './bgnbd.ts';
 import {
@@ -23,14 +23,12 @@ import { gammaGammaLogLik } from './gammagamma.ts';
 import { mbgnbdLogLik } from './mbgnbd.ts';
 import {
   bfgs,
-  hessianFromFunction,
   hessianFromGradient,
   invertSpd,
   minimizeRobust,
   type ObjectiveGradFn,
   type RobustResult,
   type StartReport,
-  withNumericGradient,
 } from './optimize.ts';
 import { paretonbdLogLik } from './paretonbd.ts';
 
@@ -120,7 +118,6 @@ function fitGeneric(
   model: ClvModelName,
   full: Likelihood,
   sub: Likelihood | null,
-  analyticGradient: boolean,
   defaultStarts: readonly (readonly number[])[],
   options: FitOptions,
 ): FitResult {
@@ -155,13 +152,10 @@ function fitGeneric(
   };
   const makeFg = (lik: Likelihood): ObjectiveGradFn => {
     const objective = makeObjective(lik);
-    return analyticGradient
-      ? (theta, g) => objective(theta, g)
-      : withNumericGradient((theta) => objective(theta, null), 1e-6);
+    return (theta, g) => objective(theta, g);
   };
   const ll = full.ll;
   const fg = makeFg(full);
-  const objectiveFull = makeObjective(full);
 
   const startsNat = options.starts ?? defaultStarts;
   const starts = startsNat.map((s) => {
@@ -172,17 +166,11 @@ function fitGeneric(
       return Math.log(v);
     });
   });
-  const gtol = options.gtol ?? (analyticGradient ? 1e-8 : 1e-6);
-  const baseOpt = { gtol, maxIterations: options.maxIterations ?? 1000 };
-  const optFor = (lik: Likelihood) => {
-    if (analyticGradient) return baseOpt;
-    const value = makeObjective(lik);
-    return { ...baseOpt, valueOnly: (theta: Float64Array) => value(theta, null) };
-  };
-  const opt = optFor(full);
+  const gtol = options.gtol ?? 1e-8;
+  const opt = { gtol, maxIterations: options.maxIterations ?? 1000 };
   let res: RobustResult;
   if (sub) {
-    const rs = minimizeRobust(makeFg(sub), starts, optFor(sub));
+    const rs = minimizeRobust(makeFg(sub), starts, opt);
     const polish = bfgs(
       fg,
       rs.x,
@@ -235,16 +223,10 @@ function fitGeneric(
   let cov: Float64Array | null = null;
   if (loglik !== null) {
     // Central differences on small data; forward (half the evaluations) on large data.
-    const H = analyticGradient
-      ? nRows > SUBSAMPLE_ABOVE
+    const H =
+      nRows > SUBSAMPLE_ABOVE
         ? hessianFromGradient(fg, theta, 1e-5, true)
-        : hessianFromGradient(fg, theta, 1e-4)
-      : hessianFromFunction(
-          (t) => objectiveFull(t, null),
-          theta,
-          nRows > SUBSAMPLE_ABOVE ? 1e-4 : 1e-3,
-          nRows > SUBSAMPLE_ABOVE,
-        );
+        : hessianFromGradient(fg, theta, 1e-4);
     for (let i = 0; i < H.length; i++) H[i] = (H[i] as number) * N;
     cov = invertSpd(H, k);
     if (!cov) {
@@ -351,7 +333,7 @@ export function fitPurchaseModel(
         return { ll: (p, g) => paretonbdLogLik(p, data, g), totalWeight: data.totalWeight, rows: data.n };
     }
   };
-  return fitGeneric(model, lik(d), s ? lik(s) : null, true, starts, options);
+  return fitGeneric(model, lik(d), s ? lik(s) : null, starts, options);
 }
 
 /** Fits Gamma-Gamma on repeat buyers (rows with frequency > 0 and positive monetary value). */
@@ -375,7 +357,7 @@ export function fitGammaGamma(
     totalWeight: data.totalWeight,
     rows: data.n,
   });
-  return fitGeneric('gammagamma', lik(d), s ? lik(s) : null, true, starts, options);
+  return fitGeneric('gammagamma', lik(d), s ? lik(s) : null, starts, options);
 }
 
 /** Parameter vector (natural scale, in the literature's order) from a fit or a params record. */

@@ -18,7 +18,7 @@
  *      J(y) = d^−a ∫_{τ_y}^∞ e^{(1−e0)τ} (1+e^τ)^−e1 dτ = d^−a [∫_{τ_y}^0 … dτ + G0],
  *    an incomplete beta function whose part over τ ≥ 0 (z ≤ 1/2) is the series above,
  *    G0 = 2F1(1, e1; a+1; 1/2) / (a 2^e1), and whose part over [τ_y, 0] is a smooth, log-concave
- *    integral done by Gauss–Legendre panels (`logBetaIncLogit`). The plain series would need
+ *    integral done by Gauss–Legendre panels (`logSoftplusIntegral`). The plain series would need
  *    ~37/(1−z) terms there (over a million at Olist's optimum, z ≈ 0.99998).
  *  - The likelihood needs J at every distinct (x, T) and (x, t_x): per x, the distinct y are
  *    taken in decreasing order and J is accumulated along them, J(y_i) = J(y_{i−1}) + ∫ over
@@ -36,7 +36,7 @@ import {
   lgamma,
   log1mExp,
   logAddExp,
-  logBetaIncLogit,
+  logSoftplusIntegral,
   oneMinusExpOverC,
   softplus,
 } from './special.ts';
@@ -46,15 +46,17 @@ export const PARETONBD_PARAMS = ['r', 'alpha', 's', 'beta'] as const;
 /** Above this z = |α−β|/(max(α,β)+y), J(y) is integrated rather than summed. */
 const SERIES_MAX_Z = 0.5;
 
-/** ln J by the Euler-transformed series, for z ≤ SERIES_MAX_Z (a = r+s+x, e0 = c, m = max(α,β)). */
-function logTailSeries(a: number, e0: number, m: number, z: number, y: number): number {
-  const res = hyp2f1OneBC(a + 1 - e0, a + 1, z);
+/**
+ * ln J by the Euler-transformed series, for z ≤ SERIES_MAX_Z (a = r+s+x, e0 = c, e1 = a+1−e0,
+ * m = max(α,β)). e1 is passed, not computed, so that it keeps its digits when s ≫ r+x.
+ */
+function logTailSeries(a: number, e0: number, e1: number, m: number, z: number, y: number): number {
+  const res = hyp2f1OneBC(e1, a + 1, z);
   return (1 - e0) * Math.log1p(-z) + Math.log(res.value) - a * Math.log(m + y) - Math.log(a);
 }
 
-/** ln G0 = ln ∫_0^∞ e^{(1−e0)τ} (1+e^τ)^−(a+1−e0) dτ = ln[2F1(1, a+1−e0; a+1; 1/2) / (a 2^(a+1−e0))]. */
-function logG0(a: number, e0: number): number {
-  const e1 = a + 1 - e0;
+/** ln G0 = ln ∫_0^∞ e^{(1−e0)τ} (1+e^τ)^−e1 dτ = ln[2F1(1, e1; a+1; 1/2) / (a 2^e1)], e1 = a+1−e0. */
+function logG0(a: number, e1: number): number {
   return Math.log(hyp2f1OneBC(e1, a + 1, 0.5).value) - e1 * Math.LN2 - Math.log(a);
 }
 
@@ -72,9 +74,10 @@ export function logTailIntegralQuadrature(
   const a = p + q - 1;
   if (alpha === beta) return -a * Math.log(alpha + y) - Math.log(a);
   const e0 = alpha >= beta ? q : p;
+  const e1 = alpha >= beta ? p : q;
   const k = Math.min(alpha, beta);
   const d = Math.abs(alpha - beta);
-  return -a * Math.log(d) + logBetaIncLogit(1 - e0, a, Math.log((k + y) / d), Number.POSITIVE_INFINITY);
+  return -a * Math.log(d) + logSoftplusIntegral(1 - e0, e1, Math.log((k + y) / d), Number.POSITIVE_INFINITY);
 }
 
 /** ln J(y) for purchase exponent p = r+x and dropout exponent q = s+1 (see the module comment). */
@@ -91,9 +94,12 @@ export function logTailIntegral(
   const d = Math.abs(alpha - beta);
   const z = d / (m + y);
   const e0 = alpha >= beta ? s + 1 : r + x;
-  if (z <= SERIES_MAX_Z) return logTailSeries(a, e0, m, z, y);
+  const e1 = alpha >= beta ? r + x : s + 1;
+  if (z <= SERIES_MAX_Z) return logTailSeries(a, e0, e1, m, z, y);
   const k = Math.min(alpha, beta);
-  return -a * Math.log(d) + logAddExp(logG0(a, e0), logBetaIncLogit(1 - e0, a, Math.log((k + y) / d), 0));
+  return (
+    -a * Math.log(d) + logAddExp(logG0(a, e1), logSoftplusIntegral(1 - e0, e1, Math.log((k + y) / d), 0))
+  );
 }
 
 /**
@@ -116,13 +122,14 @@ export function logIntegralBetween(
   const d = Math.abs(alpha - beta);
   const z0 = d / (m + y0);
   const e0 = alpha >= beta ? s + 1 : r + x;
+  const e1 = alpha >= beta ? r + x : s + 1;
   if (z0 <= SERIES_MAX_Z) {
-    const l0 = logTailSeries(a, e0, m, z0, y0);
-    const l1 = logTailSeries(a, e0, m, d / (m + y1), y1);
+    const l0 = logTailSeries(a, e0, e1, m, z0, y0);
+    const l1 = logTailSeries(a, e0, e1, m, d / (m + y1), y1);
     return l0 + log1mExp(l0 - l1);
   }
   const k = Math.min(alpha, beta);
-  return -a * Math.log(d) + logBetaIncLogit(1 - e0, a, Math.log((k + y0) / d), Math.log((k + y1) / d));
+  return -a * Math.log(d) + logSoftplusIntegral(1 - e0, e1, Math.log((k + y0) / d), Math.log((k + y1) / d));
 }
 
 interface ParetoPairs {
@@ -206,7 +213,7 @@ function logTailIntegralChains(
     const x = xs[i] as number;
     const a = r + s + x;
     const e0 = aGeB ? s + 1 : r + x;
-    const e1 = a + 1 - e0;
+    const e1 = aGeB ? r + x : s + 1; // = a + 1 − e0, without its cancellation when s ≫ r + x
     // Running integral G over [prevT, ∞) in logit coordinates (once below z = 1/2), and its
     // weighted means of ln(1+e^τ) (= −∂ln G/∂a) and ln(1+e^−τ) (= ∂ln G/∂e0).
     let lnG = Number.NaN;
@@ -223,7 +230,7 @@ function logTailIntegralChains(
       let dK = 0;
       if (z <= SERIES_MAX_Z) {
         if (!dJ) {
-          out[j] = logTailSeries(a, e0, m, z, y);
+          out[j] = logTailSeries(a, e0, e1, m, z, y);
           continue;
         }
         // ln J = (1−e0) ln(1−z) + ln F(1, e1; a+1; z) − a ln(m+y) − ln a, z = (m−k)/(m+y)
@@ -247,11 +254,11 @@ function logTailIntegralChains(
             mSpn = Math.LN2 - (GRAD3[0] as number);
             mSp = -((GRAD3[0] as number) - Math.LN2 + (GRAD3[1] as number) - 1 / a);
           } else {
-            lnG = logG0(a, e0);
+            lnG = logG0(a, e1);
           }
         }
         if (dJ) {
-          const lp = logBetaIncLogit(1 - e0, a, t, prevT, MOMENTS);
+          const lp = logSoftplusIntegral(1 - e0, e1, t, prevT, MOMENTS);
           const tot = logAddExp(lnG, lp);
           const wOld = Math.exp(lnG - tot);
           const wNew = Math.exp(lp - tot);
@@ -259,7 +266,7 @@ function logTailIntegralChains(
           mSpn = wOld * mSpn + wNew * (MOMENTS[1] as number);
           lnG = tot;
         } else {
-          lnG = logAddExp(lnG, logBetaIncLogit(1 - e0, a, t, prevT));
+          lnG = logAddExp(lnG, logSoftplusIntegral(1 - e0, e1, t, prevT));
         }
         prevT = t;
         out[j] = lnG - a * logD;

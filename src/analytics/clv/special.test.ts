@@ -131,14 +131,14 @@ describe('incomplete beta integral in logit coordinates', () => {
 
   it('matches closed forms: polynomials and σ^(a−1), including a ≤ 0 (Pareto/NBD with e0 > 1)', () => {
     // a = 2, b = 3: ∫ σ (1−σ)^2 dσ = σ²/2 − 2σ³/3 + σ⁴/4
-    const P = (x: number) => x ** 2 / 2 - (2 * x ** 3) / 3 + x ** 4 / 4;
+    const poly = (x: number) => x ** 2 / 2 - (2 * x ** 3) / 3 + x ** 4 / 4;
     for (const [t0, t1] of [
       [-3, 2],
       [-0.5, 0.25],
       [-12, Number.POSITIVE_INFINITY],
     ] as const) {
       const x1 = t1 === Number.POSITIVE_INFINITY ? 1 : logistic(t1);
-      expect(logBetaIncLogit(2, 3, t0, t1)).toBeCloseTo(Math.log(P(x1) - P(logistic(t0))), 13);
+      expect(logBetaIncLogit(2, 3, t0, t1)).toBeCloseTo(Math.log(poly(x1) - poly(logistic(t0))), 13);
     }
     // b = 1: ∫ σ^(a−1) dσ, including a = 0 (a logarithm), a < 0 (Pareto/NBD's e0 > 1) and a ≪ 0
     for (const [a, t0, t1] of [

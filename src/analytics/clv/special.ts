@@ -232,11 +232,25 @@ export function logBetaIncLogit(
   t1: number,
   moments: Float64Array | null = null,
 ): number {
+  return logSoftplusIntegral(a, a + b, t0, t1, moments);
+}
+
+/**
+ * ln ∫_{t0}^{t1} e^{a t} (1 + e^t)^−e dt for e > 0: `logBetaIncLogit(a, e − a, …)` with the
+ * exponent e given directly, so that it keeps its digits when a and e − a are both large and of
+ * opposite sign (e.g. Pareto/NBD with s ≫ r + x). Same method, accuracy and `moments`.
+ */
+export function logSoftplusIntegral(
+  a: number,
+  e: number,
+  t0: number,
+  t1: number,
+  moments: Float64Array | null = null,
+): number {
   if (!(t1 > t0)) {
     if (moments) moments.fill(0);
     return Number.NEGATIVE_INFINITY;
   }
-  const e = a + b;
   if (!(e > 0)) return Number.NaN;
   // Peak of h: σ* = a / e, if 0 < a < e; otherwise h is monotone (decreasing for a ≤ 0).
   let peak: number;
@@ -313,6 +327,23 @@ function marchLogIntegral(
       w = Math.min(w, RHO_W_16 / Math.max(panelRate(a, e, v, v), 1e-300));
       rho = dir > 0 ? panelRate(a, e, v, v + w) : panelRate(a, e, v - w, v);
       if (rho * w > RHO_W_16) w = RHO_W_16 / rho;
+    }
+    if (w < 1e-9 * Math.max(1, Math.abs(v))) {
+      // Steeper than t can resolve (extreme parameters during a line search): over the rest that
+      // matters h is its tangent line, whose integral up to `to` is exact.
+      // (At a peak, where h' = 0, the quadratic term decides: ∫_0^∞ e^{h''u²/2} du = √(π/(2|h''|)).)
+      const sp = softplus(v);
+      const sg = logistic(v);
+      const slope = dir * (a - e * sg);
+      const f =
+        Math.exp(a * v - e * sp - href) *
+        (slope < 0 ? -Math.expm1(slope * remaining) / -slope : Math.sqrt(Math.PI / (2 * e * sg * (1 - sg))));
+      s0 += f;
+      if (moments) {
+        s1 += f * sp;
+        s2 += f * (sp - v);
+      }
+      break;
     }
     const rw = rho * w;
     const rule = rw <= RHO_W_4 ? GL4 : rw <= RHO_W_8 ? GL8 : GL16;

@@ -284,7 +284,7 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
     {
       schema: {
         tags: ['analysis'],
-        summary: 'RFM segments with their figures and recommendations',
+        summary: 'RFM segments with their figures, the (R, F) grid and recommendations',
         querystring: rfmQuery,
         response: { 200: resultOf(segmentsViewSchema) },
       },

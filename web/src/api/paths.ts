@@ -2,16 +2,43 @@
 
 export const PAGE_SIZE = 25;
 
-/** The customers query: a segment, a page (offset) or an id prefix (keyset `after`). */
+/** Sort columns of GET /analysis/customers (ties broken by customer_unique_id on the server). */
+export const CUSTOMER_SORTS = [
+  'customer_unique_id',
+  'recency_days',
+  'frequency',
+  'monetary',
+  'rfm_score',
+  'segment',
+] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+export function isCustomerSort(s: string | null | undefined): s is CustomerSort {
+  return (CUSTOMER_SORTS as readonly (string | null | undefined)[]).includes(s);
+}
+
+/**
+ * The customers query: a segment, an id prefix (`search`), a sort over every customer (not only
+ * the page) and a page by offset. The server sorts and searches; keyset `after` is not used since
+ * it only works with the default sort.
+ */
 export function customersPath(
   filterQuery: string,
-  o: { segment?: string | null; page?: number; prefix?: string | null; limit?: number },
+  o: {
+    segment?: string | null;
+    page?: number;
+    prefix?: string | null;
+    limit?: number;
+    sort?: CustomerSort | null;
+    order?: 'asc' | 'desc' | null;
+  },
 ): string {
   const p = new URLSearchParams(filterQuery.replace(/^\?/, ''));
   p.set('limit', String(o.limit ?? PAGE_SIZE));
   if (o.segment) p.set('segment', o.segment);
-  // Ids sort as text: every id starting with a prefix comes right after the prefix itself.
-  if (o.prefix) p.set('after', o.prefix);
-  else if (o.page) p.set('offset', String(o.page * (o.limit ?? PAGE_SIZE)));
+  if (o.prefix) p.set('search', o.prefix);
+  if (o.sort && o.sort !== 'customer_unique_id') p.set('sort', o.sort);
+  if (o.sort && o.order === 'desc') p.set('order', 'desc');
+  if (o.page) p.set('offset', String(o.page * (o.limit ?? PAGE_SIZE)));
   return `/analysis/customers?${p}`;
 }

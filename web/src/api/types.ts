@@ -59,11 +59,10 @@ export interface SegmentsView {
   orders: number;
   revenue: number;
   segments: SegmentSummary[];
+  /** Customers and revenue per (R, F) score pair: the heatmap. */
+  grid: { r_score: number; f_score: number; customers: number; revenue: number }[];
   recommendations: Recommendation[];
   highlights: string[];
-}
-export interface RfmSummary extends SegmentsView {
-  grid: { r_score: number; f_score: number; customers: number; revenue: number }[];
 }
 export interface RfmRow {
   customer_unique_id: string;

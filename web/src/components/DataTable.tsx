@@ -6,7 +6,10 @@ import { Empty } from './States.tsx';
 
 export type { Column };
 
-/** A table with sorting, search, paging and CSV export of every row (not only the page shown). */
+/**
+ * A table with sorting, search, paging and CSV export of every row (not only the page shown).
+ * With `onSort` the sort is the caller's (e.g. done by the server): the rows are shown as given.
+ */
 export function DataTable<T>({
   title,
   rows,
@@ -17,6 +20,8 @@ export function DataTable<T>({
   caption,
   actions,
   rowKey,
+  sort: controlledSort,
+  onSort,
 }: {
   title: string;
   rows: readonly T[];
@@ -27,22 +32,31 @@ export function DataTable<T>({
   caption?: string;
   actions?: React.ReactNode;
   rowKey: (row: T) => string;
+  sort?: Sort;
+  onSort?: (sort: Sort) => void;
 }) {
-  const [sort, setSort] = useState<Sort>(null);
+  const [localSort, setSort] = useState<Sort>(null);
+  const sort = onSort ? (controlledSort ?? null) : localSort;
   const [query, setQuery] = useState('');
   const [page, setPage] = useState(0);
   const searchId = useId();
 
   const filtered = useMemo(
-    () => sortRows(searchRows(rows, columns, query), columns, sort),
-    [rows, columns, query, sort],
+    () => {
+      const found = searchRows(rows, columns, query);
+      return onSort ? found : sortRows(found, columns, sort);
+    },
+    [rows, columns, query, sort, onSort],
   );
   const pages = paginate ? Math.max(1, Math.ceil(filtered.length / pageSize)) : 1;
   const current = Math.min(page, pages - 1);
   const shown = paginate ? filtered.slice(current * pageSize, (current + 1) * pageSize) : filtered;
 
   const toggle = (key: string) => {
-    setSort((s) => (s?.key !== key ? { key, dir: 'desc' } : s.dir === 'desc' ? { key, dir: 'asc' } : null));
+    const next: Sort =
+      sort?.key !== key ? { key, dir: 'desc' } : sort.dir === 'desc' ? { key, dir: 'asc' } : null;
+    if (onSort) onSort(next);
+    else setSort(next);
     setPage(0);
   };
   const csv = () =>

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { hasRole } from '../api/client.ts';
-import { customersPath, PAGE_SIZE } from '../api/paths.ts';
+import { customersPath, isCustomerSort, PAGE_SIZE } from '../api/paths.ts';
 import type { CustomersPage, Result, RfmRow, SegmentsView } from '../api/types.ts';
 import { client, navigate, useApp } from '../app.tsx';
 import { ApiExport } from '../components/ApiExport.tsx';
@@ -16,8 +16,11 @@ export default function CustomerList() {
   const segment = route.params.get('segment');
   const page = Math.max(0, Number(route.params.get('page')) || 0);
   const prefix = route.params.get('q')?.trim().toLowerCase() || null;
+  const sortParam = route.params.get('sort');
+  const sortKey = isCustomerSort(sortParam) ? sortParam : null;
+  const order = route.params.get('order') === 'asc' ? 'asc' : 'desc';
   const fq = apiQuery(filters, { dates: false });
-  const q = useGet<CustomersPage>(customersPath(fq, { segment, page, prefix }));
+  const q = useGet<CustomersPage>(customersPath(fq, { segment, page, prefix, sort: sortKey, order }));
   const segs = useGet<Result<SegmentsView>>(`/analysis/segments${fq}`);
   const [search, setSearch] = useState(prefix ?? '');
   const [exportError, setExportError] = useState<string | null>(null);
@@ -26,11 +29,19 @@ export default function CustomerList() {
   const total = segment
     ? segs.data?.data.segments.find((s) => s.segment === segment)?.customers
     : segs.data?.data.customers;
-  const pages = total !== undefined ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined;
+  // With a search the number of matches is unknown: the pager only offers "Next" on full pages.
+  const pages =
+    total !== undefined && !prefix ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined;
 
   const go = (extra: Record<string, string | undefined>) =>
     navigate(
-      linkKeepingFilters('/customers/list', route.params, { segment: segment ?? undefined, ...extra }),
+      linkKeepingFilters('/customers/list', route.params, {
+        segment: segment ?? undefined,
+        q: prefix ?? undefined,
+        sort: sortKey ?? undefined,
+        order: sortKey ? order : undefined,
+        ...extra,
+      }),
     );
 
   const exportAll = async () => {
@@ -48,7 +59,7 @@ export default function CustomerList() {
 
   const columns: Column<RfmRow>[] = [
     {
-      key: 'id',
+      key: 'customer_unique_id',
       label: 'Customer',
       value: (r) => r.customer_unique_id,
       render: (r) => (
@@ -59,7 +70,7 @@ export default function CustomerList() {
     },
     { key: 'segment', label: 'Segment', value: (r) => r.segment },
     {
-      key: 'recency',
+      key: 'recency_days',
       label: 'Recency (days)',
       numeric: true,
       value: (r) => r.recency_days,
@@ -73,7 +84,7 @@ export default function CustomerList() {
       value: (r) => r.monetary,
       render: (r) => money(r.monetary, true),
     },
-    { key: 'rfm', label: 'RFM', value: (r) => r.rfm_score },
+    { key: 'rfm_score', label: 'RFM', value: (r) => r.rfm_score },
   ];
 
   return (
@@ -98,7 +109,7 @@ export default function CustomerList() {
           className="form-row"
           onSubmit={(e) => {
             e.preventDefault();
-            go({ q: search.trim() || undefined });
+            go({ q: search.trim().toLowerCase() || undefined, page: undefined });
           }}
         >
           <div className="field">
@@ -119,7 +130,7 @@ export default function CustomerList() {
               className="btn"
               onClick={() => {
                 setSearch('');
-                go({});
+                go({ q: undefined, page: undefined });
               }}
             >
               Clear search
@@ -144,36 +155,39 @@ export default function CustomerList() {
         </p>
       )}
       <Async q={q}>
-        {({ data }) => {
-          const rows = prefix ? data.rows.filter((r) => r.customer_unique_id.startsWith(prefix)) : data.rows;
-          return (
-            <>
-              <DataTable
-                title={segment ? `${segment} customers` : 'Customers'}
-                caption="Click a column header to sort this page"
-                rows={rows}
-                columns={columns}
-                rowKey={(r) => r.customer_unique_id}
-                paginate={false}
-                searchable={false}
-              />
-              {!prefix && (
-                <Pager
-                  page={page}
-                  {...(pages !== undefined ? { pages } : {})}
-                  hasNext={data.rows.length === PAGE_SIZE && (pages === undefined || page < pages - 1)}
-                  onPage={(p) => go({ page: p ? String(p) : undefined })}
-                  label="Customers"
-                  {...(total !== undefined ? { total } : {})}
-                />
-              )}
-              <p className="muted" style={{ fontSize: '0.82rem' }}>
-                Sorting applies to the page shown; the API returns customers in id order.{' '}
-                {integer(data.total_customers)} customers in total.
-              </p>
-            </>
-          );
-        }}
+        {({ data }) => (
+          <>
+            <DataTable
+              title={segment ? `${segment} customers` : 'Customers'}
+              caption="Click a column header to sort all customers"
+              rows={data.rows}
+              columns={columns}
+              rowKey={(r) => r.customer_unique_id}
+              paginate={false}
+              searchable={false}
+              sort={sortKey ? { key: sortKey, dir: order } : null}
+              onSort={(s) =>
+                go({
+                  sort: s && isCustomerSort(s.key) ? s.key : undefined,
+                  order: s && isCustomerSort(s.key) ? s.dir : undefined,
+                  page: undefined,
+                })
+              }
+            />
+            <Pager
+              page={page}
+              {...(pages !== undefined ? { pages } : {})}
+              hasNext={data.rows.length === PAGE_SIZE && (pages === undefined || page < pages - 1)}
+              onPage={(p) => go({ page: p ? String(p) : undefined })}
+              label="Customers"
+              {...(total !== undefined && !prefix ? { total } : {})}
+            />
+            <p className="muted" style={{ fontSize: '0.82rem' }}>
+              Sorting and search apply to every customer{prefix ? ` (ids starting with “${prefix}”)` : ''};
+              click a column header to sort. {integer(data.total_customers)} customers in total.
+            </p>
+          </>
+        )}
       </Async>
     </section>
   );

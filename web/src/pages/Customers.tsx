@@ -1,21 +1,18 @@
-import { hasRole } from '../api/client.ts';
-import type { Result, RfmSummary, SegmentsView } from '../api/types.ts';
+import type { Result, SegmentsView } from '../api/types.ts';
 import { navigate, useApp } from '../app.tsx';
 import { ApiExport } from '../components/ApiExport.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
-import { Async, ErrorState, Loading } from '../components/States.tsx';
+import { Async } from '../components/States.tsx';
 import { decimal, integer, money, percent } from '../format.ts';
-import { useGet, usePost } from '../state/api.ts';
-import { apiBody, apiQuery, describeFilters, linkKeepingFilters } from '../state/filters.ts';
+import { useGet } from '../state/api.ts';
+import { apiQuery, describeFilters, linkKeepingFilters } from '../state/filters.ts';
 
 type Seg = SegmentsView['segments'][number];
 
 export default function Customers() {
-  const { filters, route, session } = useApp();
+  const { filters, route } = useApp();
   const q = useGet<Result<SegmentsView>>(`/analysis/segments${apiQuery(filters, { dates: false })}`);
-  const analyst = hasRole(session?.user.role, 'analyst');
-  const rfm = usePost<Result<RfmSummary>>(analyst ? '/analysis/rfm' : null, apiBody(filters));
   const listLink = (segment?: string) => linkKeepingFilters('/customers/list', route.params, { segment });
 
   const columns: Column<Seg>[] = [
@@ -146,22 +143,7 @@ export default function Customers() {
                   ],
                 })}
               />
-              {analyst ? (
-                rfm.error ? (
-                  <ErrorState error={rfm.error} onRetry={rfm.reload} />
-                ) : !rfm.data ? (
-                  <Loading label="Computing R×F grid" />
-                ) : (
-                  <RfHeatmap grid={rfm.data.data.grid} />
-                )
-              ) : (
-                <div className="card">
-                  <h3>Recency × frequency</h3>
-                  <p className="notice">
-                    The R×F grid comes from POST /analysis/rfm, which needs the analyst role.
-                  </p>
-                </div>
-              )}
+              <RfHeatmap grid={s.grid} />
             </div>
             <DataTable
               title="Segments"
@@ -194,7 +176,7 @@ export default function Customers() {
   );
 }
 
-function RfHeatmap({ grid }: { grid: RfmSummary['grid'] }) {
+function RfHeatmap({ grid }: { grid: SegmentsView['grid'] }) {
   const max = Math.max(1, ...grid.map((g) => g.customers));
   return (
     <Chart
