@@ -13,7 +13,14 @@ import {
   type PurchaseModelName,
 } from '../analytics/clv/fit.ts';
 import type { StartReport } from '../analytics/clv/optimize.ts';
-import type { PredictClvData } from '../analytics/clv/service.ts';
+import type { CurvePoint, FrequencyRecencyMatrix } from '../analytics/clv/predict.ts';
+import type {
+  ClvPlotData,
+  ModelValidation,
+  PredictClvData,
+  ValidateClvData,
+} from '../analytics/clv/service.ts';
+import type { ErrorMetrics, HoldoutGroup, TrackingPoint } from '../analytics/clv/validate.ts';
 import type { CohortResult } from '../analytics/cohort.ts';
 import { COHORT_METRICS, COHORT_PERIODS } from '../analytics/cohort.ts';
 import type { MarketplaceResult } from '../analytics/marketplace.ts';
@@ -22,6 +29,7 @@ import type { ResultMeta } from '../analytics/result.ts';
 import type { RfmSummary } from '../analytics/rfm.ts';
 import type { RfmCustomersPage } from '../analytics/service.ts';
 import { TABLE_NAMES } from '../olist/tables.ts';
+import { type DatasetProfile, QUANTILES, type QuantileName } from '../quality/profile.ts';
 import type { QualityReport } from '../quality/report.ts';
 import { DIMENSIONS, RULE_KINDS, SEVERITIES } from '../quality/rules.ts';
 import { RULE_STATUSES } from '../quality/run.ts';
@@ -403,6 +411,61 @@ export const qualityReportSchema = z.object({
   timings_ms: z.object({ total: num, checks: num }),
 });
 
+// ── Column profiles ────────────────────────────────────────────────────────────────────────────
+
+const COLUMN_TYPES = ['id', 'text', 'zip', 'state', 'integer', 'double', 'timestamp'] as const;
+const numOrText = z.union([num, z.string()]).nullable();
+
+const columnProfileSchema = z.object({
+  name: z.string(),
+  type: z.enum(COLUMN_TYPES),
+  sql_type: z.string(),
+  nullable: z.boolean(),
+  nulls: num,
+  null_share: num,
+  distinct: num,
+  distinct_exact: z.boolean().describe('false: a HyperLogLog estimate (large tables, number/timestamp)'),
+  min: numOrText,
+  max: numOrText,
+  numeric: z
+    .object({
+      mean: numOrNull,
+      stddev: numOrNull,
+      quantiles: z.object(
+        Object.fromEntries(Object.keys(QUANTILES).map((k) => [k, numOrNull])) as Record<
+          QuantileName,
+          typeof numOrNull
+        >,
+      ),
+      quantiles_exact: z.boolean(),
+      zeros: num,
+      negatives: num,
+      histogram: z.array(z.object({ lower: num, upper: num, count: num })),
+    })
+    .optional(),
+  text: z
+    .object({
+      length: z.object({ min: numOrNull, mean: numOrNull, max: numOrNull }),
+      top_values: z.array(z.object({ value: z.string(), count: num })),
+    })
+    .optional(),
+  timestamp: z
+    .object({ months: num, monthly: z.array(z.object({ month: z.string(), count: num })) })
+    .optional(),
+});
+
+export const datasetProfileSchema = z.object({
+  dataset_version: int,
+  tables: z.array(
+    z.object({
+      table: z.enum(TABLE_NAMES),
+      rows: num,
+      columns: z.array(columnProfileSchema),
+      ms: num,
+    }),
+  ),
+});
+
 // ── CLV ────────────────────────────────────────────────────────────────────────────────────────
 
 const startReportSchema = z.object({
@@ -417,7 +480,9 @@ export const fitResultSchema = z.object({
   model: z.enum(CLV_MODELS as readonly ClvModelName[] as [ClvModelName, ...ClvModelName[]]),
   params: z.record(z.string(), num),
   standard_errors: z.record(z.string(), numOrNull),
-  ci95: z.record(z.string(), z.tuple([num, num]).nullable()),
+  ci95: z
+    .record(z.string(), z.tuple([numOrNull, numOrNull]).nullable())
+    .describe('95% interval per parameter; a bound that is not finite is null'),
   loglik: numOrNull,
   penalizer: num,
   n_customers: num,
@@ -462,6 +527,79 @@ export const predictClvDataSchema = z.object({
   columns: z.array(z.string()),
   customers: z.array(z.record(z.string(), z.union([z.string(), num]).nullable())),
   definitions: z.record(z.string(), z.string()),
+});
+
+const purchaseModelEnum = z.enum(
+  PURCHASE_MODELS as readonly PurchaseModelName[] as [PurchaseModelName, ...PurchaseModelName[]],
+);
+
+const holdoutGroupSchema = z.object({
+  frequency: z.string().describe('Calibration frequency ("0", "1", …; e.g. "7+" for the censored group)'),
+  customers: num,
+  actual_mean: num,
+  predicted_mean: numOrNull,
+  actual_total: num,
+  predicted_total: numOrNull,
+});
+
+const trackingPointSchema = z.object({
+  t: num,
+  actual_cumulative: num,
+  expected_cumulative: numOrNull,
+  actual: num,
+  expected: numOrNull,
+});
+
+export const validateClvDataSchema = z.object({
+  unit: z.enum(['days', 'weeks']),
+  calibration_end: z.string(),
+  observation_end: z.string().nullable(),
+  holdout_duration: num,
+  censor: num,
+  customers: num,
+  holdout_purchases: num,
+  models: z.array(
+    z.object({
+      model: purchaseModelEnum,
+      fit: fitResultSchema,
+      groups: z
+        .array(holdoutGroupSchema)
+        .describe('Actual vs predicted holdout purchases per calibration frequency'),
+      metrics: z.object({
+        customers: num,
+        mae: numOrNull,
+        rmse: numOrNull,
+        actual_total: num,
+        predicted_total: numOrNull,
+        total_error_pct: numOrNull,
+      }),
+      tracking: z.array(trackingPointSchema).nullable(),
+    }),
+  ),
+  definitions: z.record(z.string(), z.string()),
+});
+
+const frequencyRecencyMatrixSchema = z.object({
+  quantity: z.enum(['expected_purchases', 'p_alive']),
+  T: num.describe('Customer age used for every cell'),
+  t: numOrNull.describe('Horizon of expected purchases (null for P(alive))'),
+  frequency: z.array(num),
+  recency: z.array(num),
+  values: z.array(z.array(numOrNull)).describe('values[i][j] for recency[i], frequency[j]'),
+});
+
+export const clvPlotDataSchema = z.object({
+  model: purchaseModelEnum,
+  unit: z.enum(['days', 'weeks']),
+  fit: fitResultSchema,
+  frequency_recency: z.object({
+    expected_purchases: frequencyRecencyMatrixSchema,
+    p_alive: frequencyRecencyMatrixSchema,
+  }),
+  expected_purchases_curve: z.array(z.object({ t: num, expected_purchases: numOrNull })),
+  calibration_vs_holdout: z.array(holdoutGroupSchema).nullable(),
+  tracking: z.array(trackingPointSchema).nullable(),
+  calibration_end: z.string().nullable(),
 });
 
 /** Non-finite numbers become null, as JSON.stringify would make them (CLV start reports may hold Infinity). */
@@ -510,17 +648,43 @@ export type _Checks = [
   Agrees<Same<z.output<typeof overviewResultSchema>, OverviewResult>>,
   Agrees<Same<z.output<typeof marketplaceResultSchema>, MarketplaceResult>>,
   Agrees<Same<z.output<typeof qualityReportSchema>, QualityReport>>,
+  Agrees<Same<z.output<typeof datasetProfileSchema>, DatasetProfile>>,
   Agrees<Same<z.output<typeof startReportSchema>, JsonStart>>,
   Agrees<Same<z.output<typeof fitResultSchema>, JsonFit>>,
   Agrees<Same<z.output<typeof predictClvDataSchema>, JsonPredict>>,
+  Agrees<Same<z.output<typeof validateClvDataSchema>, JsonValidate>>,
+  Agrees<Same<z.output<typeof clvPlotDataSchema>, JsonPlot>>,
 ];
 
-/** The CLV types as sent: a start's objective may be null (non-finite, see jsonSafe). */
-type JsonStart = Omit<StartReport, 'f'> & { readonly f: number | null };
-type JsonFit = Omit<FitResult, 'convergence'> & {
+/** The CLV types as sent: numbers that may not be finite are null (see jsonSafe). */
+type Finite<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]: T[P] | null };
+type JsonStart = Finite<StartReport, 'f'>;
+type JsonFit = Omit<FitResult, 'convergence' | 'ci95'> & {
   readonly convergence: Omit<Convergence, 'starts'> & { readonly starts: readonly JsonStart[] };
+  readonly ci95: Readonly<Record<string, readonly [number | null, number | null] | null>>;
 };
 type JsonPredict = Omit<PredictClvData, 'purchase_fit' | 'spend_fit'> & {
   readonly purchase_fit: JsonFit | null;
   readonly spend_fit: JsonFit | null;
+};
+type JsonGroup = Finite<HoldoutGroup, 'predicted_mean' | 'predicted_total'>;
+type JsonTracking = Finite<TrackingPoint, 'expected_cumulative' | 'expected'>;
+type JsonValidate = Omit<ValidateClvData, 'models'> & {
+  readonly models: readonly (Omit<ModelValidation, 'fit' | 'groups' | 'metrics' | 'tracking'> & {
+    readonly fit: JsonFit;
+    readonly groups: readonly JsonGroup[];
+    readonly metrics: Finite<ErrorMetrics, 'mae' | 'rmse' | 'predicted_total'>;
+    readonly tracking: readonly JsonTracking[] | null;
+  })[];
+};
+type JsonMatrix = Omit<FrequencyRecencyMatrix, 'values'> & { readonly values: (number | null)[][] };
+type JsonPlot = Omit<
+  ClvPlotData,
+  'fit' | 'frequency_recency' | 'expected_purchases_curve' | 'calibration_vs_holdout' | 'tracking'
+> & {
+  readonly fit: JsonFit;
+  readonly frequency_recency: { readonly expected_purchases: JsonMatrix; readonly p_alive: JsonMatrix };
+  readonly expected_purchases_curve: readonly Finite<CurvePoint, 'expected_purchases'>[];
+  readonly calibration_vs_holdout: readonly JsonGroup[] | null;
+  readonly tracking: readonly JsonTracking[] | null;
 };

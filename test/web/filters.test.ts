@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customersPath, isCustomerSort } from '../../web/src/api/paths.ts';
+import { customersPath, isCustomerSort, profilePath } from '../../web/src/api/paths.ts';
 import {
   apiBody,
   apiQuery,
@@ -98,6 +98,12 @@ describe('paths', () => {
     expect(isCustomerSort('rfm_score')).toBe(true);
     expect(isCustomerSort('nonsense')).toBe(false);
     expect(isCustomerSort(null)).toBe(false);
+  });
+
+  it('asks for the column profiles of known tables only, in table order', () => {
+    expect(profilePath(2, ['orders', 'customers'])).toBe('/datasets/2/profile?table=customers,orders');
+    expect(profilePath(1, ['orders', 'nonsense', 'orders'])).toBe('/datasets/1/profile?table=orders');
+    expect(profilePath(1, [])).toBe('/datasets/1/profile');
   });
 
   it('returns after sign-in only to paths inside the app', () => {

@@ -7,12 +7,13 @@ import {
   integer,
   money,
   percent,
+  profileValue,
   signedPercent,
   signedPoints,
   slug,
   toCsv,
 } from '../../web/src/format.ts';
-import { histogram, matrixBy } from '../../web/src/ltvMath.ts';
+import { defaultCalibrationEnd, histogram, matrixBy, matrixCells } from '../../web/src/ltvMath.ts';
 import { searchRows, sortRows } from '../../web/src/table.ts';
 
 describe('formatting', () => {
@@ -24,6 +25,14 @@ describe('formatting', () => {
     expect(decimal(4.1)).toBe('4.10');
     expect(percent(0.0312)).toBe('3.1%');
     expect(percent(Number.NaN)).toBe('—');
+  });
+
+  it('formats profile minima and maxima: numbers grouped, text and dates as they are', () => {
+    expect(profileValue(1234567)).toBe('1,234,567');
+    expect(profileValue(12.3456)).toBe('12.35');
+    expect(profileValue('2016-09-04 21:15:19')).toBe('2016-09-04 21:15:19');
+    expect(profileValue(null)).toBe('—');
+    expect(profileValue(undefined)).toBe('—');
   });
 
   it('changes: relative, in points, signed', () => {
@@ -136,6 +145,28 @@ describe('cohort, CLV and table helpers', () => {
     const m = matrixBy(rows, 'p_alive', 2, 5);
     expect(m.cells.every((c) => c[2] === 0.5)).toBe(true);
     expect(m.counts.flat().reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('CLV: a default calibration end 60% through the purchase dates; model matrix cells', () => {
+    expect(defaultCalibrationEnd('2017-01-01', '2017-01-11')).toBe('2017-01-07');
+    expect(defaultCalibrationEnd('2016-09-04 21:15:19', '2018-10-17 17:30:18')).toBe('2017-12-12');
+    expect(defaultCalibrationEnd('2017-01-01', '2017-01-01')).toBeNull();
+    expect(defaultCalibrationEnd(null, '2017-01-01')).toBeNull();
+    // values[i][j]: recency i, frequency j; cells are [frequency index, recency index, value], non-finite left out.
+    expect(
+      matrixCells({
+        frequency: [0, 1],
+        recency: [0, 5],
+        values: [
+          [0.1, 0.2],
+          [null, 0.4],
+        ],
+      }),
+    ).toEqual([
+      [0, 0, 0.1],
+      [1, 0, 0.2],
+      [1, 1, 0.4],
+    ]);
   });
 
   it('sorts with nulls last and searches every column', () => {

@@ -30,6 +30,13 @@ export function percent(v: number | null | undefined, digits = 1): string {
   return `${(v * 100).toFixed(digits)}%`;
 }
 
+/** A profile's min or max: numbers grouped (two decimals unless whole), text and dates as they are. */
+export function profileValue(v: number | string | null | undefined): string {
+  if (v === null || v === undefined) return DASH;
+  if (typeof v === 'string') return v;
+  return Number.isInteger(v) ? integer(v) : decimal(v);
+}
+
 export function compactNumber(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
   return compact.format(v);

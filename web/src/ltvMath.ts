@@ -50,3 +50,36 @@ export function matrixBy(
     for (let b = 0; b < bins; b++) if (cnt[f]![b]! > 0) cells.push([b, f, sum[f]![b]! / cnt[f]![b]!]);
   return { cells, counts: cnt };
 }
+
+/**
+ * A default calibration end `share` of the way from the first to the last purchase day (ISO dates or
+ * timestamps), as an ISO date; null when the range is unknown or empty.
+ */
+export function defaultCalibrationEnd(
+  first: string | null | undefined,
+  last: string | null | undefined,
+  share = 0.6,
+): string | null {
+  if (!first || !last) return null;
+  const a = Date.parse(`${first.slice(0, 10)}T00:00:00Z`);
+  const b = Date.parse(`${last.slice(0, 10)}T00:00:00Z`);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b <= a) return null;
+  const days = Math.round(((b - a) / 86_400_000) * share);
+  return new Date(a + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Cells [frequency index, recency index, value] of a model matrix (values[i][j]: recency i, frequency j). */
+export function matrixCells(m: {
+  frequency: readonly number[];
+  recency: readonly number[];
+  values: readonly (readonly (number | null)[])[];
+}): [number, number, number][] {
+  const cells: [number, number, number][] = [];
+  m.recency.forEach((_, i) => {
+    m.frequency.forEach((_, j) => {
+      const v = m.values[i]?.[j];
+      if (typeof v === 'number' && Number.isFinite(v)) cells.push([j, i, v]);
+    });
+  });
+  return cells;
+}

@@ -24,8 +24,10 @@
  *    taken in decreasing order and J is accumulated along them, J(y_i) = J(y_{i−1}) + ∫ over
  *    [y_i, y_{i−1}], so each integral spans only the gap to the next y (usually one 4-node
  *    panel on a day grid) and G0 is summed once per x.
- * A0 = e^{ln J(t_x)} − e^{ln J(T)} is taken with log1mExp, or directly as the integral over
- * [t_x, T] when z > 1/2, and the two likelihood terms are combined with logaddexp.
+ * The likelihood regroups its terms so that A0 itself is never formed (`paretonbdLogLik`) and
+ * has analytic gradients (`logTailIntegralChains`). P(alive) takes A0 directly as the integral
+ * over [t_x, T] when z(t_x) > 1/2 (no cancellation), else as e^{ln J(t_x)} − e^{ln J(T)} with
+ * log1mExp.
  */
 import { type PreparedPurchases, pairIndex } from './data.ts';
 import {

@@ -1,7 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type PredictClvParams, predictClv, predictClvParamsSchema } from '../../analytics/clv/service.ts';
+import {
+  type ClvPlotParams,
+  clvPlotData,
+  clvPlotParamsSchema,
+  type PredictClvParams,
+  predictClv,
+  predictClvParamsSchema,
+  type ValidateClvParams,
+  validateClv,
+  validateClvParamsSchema,
+} from '../../analytics/clv/service.ts';
 import type { CohortParamsInput } from '../../analytics/cohort.ts';
 import { type CustomerParamsInput, customerDetail, customerParamsSchema } from '../../analytics/customer.ts';
 import type { MarketplaceParamsInput } from '../../analytics/marketplace.ts';
@@ -25,6 +35,7 @@ import { validateDataset } from '../../quality/service.ts';
 import { type ApiDeps, ownerOf } from '../deps.ts';
 import {
   asResponse,
+  clvPlotDataSchema,
   cohortResultSchema,
   customerDetailSchema,
   jsonSafe,
@@ -36,6 +47,7 @@ import {
   rfmCustomersPageSchema,
   rfmSummarySchema,
   segmentsViewSchema,
+  validateClvDataSchema,
 } from '../resultSchemas.ts';
 import { queryBool } from '../schemas.ts';
 import { jobAccepted } from './jobs.ts';
@@ -65,6 +77,12 @@ export const ltvBody = predictClvParamsSchema.omit({ source: true }).extend({
     .describe('Customer rows returned (after sort)'),
 });
 const LTV_DEFAULT_LIMIT = 100;
+
+/** Calibration vs holdout, on a published data set only (as /analysis/ltv: no server-side files). */
+export const ltvValidateBody = validateClvParamsSchema.omit({ source: true });
+
+/** The model's frequency/recency matrices and population curve, on a published data set only. */
+export const ltvPlotsBody = clvPlotParamsSchema.omit({ source: true });
 
 export const qualityBody = z.strictObject({
   dataset_version: z.number().int().positive().optional().describe('Default: the current version'),
@@ -102,7 +120,7 @@ const keepRawQuery = validateKeepRaw('querystring') as unknown as RouteValidator
 type RouteValidator = Parameters<FastifyInstance['setValidatorCompiler']>[0];
 
 /** Rejects with TIMEOUT when `work` outlives `ms`; the work itself goes on (and fills the cache). */
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -228,6 +246,59 @@ export const analysisRoutes: FastifyPluginAsyncZod<{ deps: ApiDeps }> = async (a
       const params = { ...raw, limit: raw.limit ?? LTV_DEFAULT_LIMIT };
       return runOrQueue(req, reply, 'ltv', params, req.query.async, async () => {
         const r = await predictClv(ctx, params);
+        return { meta: r.meta, data: jsonSafe(r.data) };
+      });
+    },
+  );
+
+  app.post(
+    '/analysis/ltv/validate',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary: 'CLV calibration vs holdout: predicted vs actual holdout purchases, MAE, RMSE, total error',
+        description:
+          'Fits each of `models` on the purchases up to `calibration_end` (inclusive) and compares the ' +
+          'purchases it predicts for the holdout (to `observation_end`, default the as-of date) with the ' +
+          'actual ones, per calibration frequency (censored at `censor`), with MAE, RMSE and total error.',
+        querystring: asyncQuery,
+        body: ltvValidateBody,
+        response: { 200: resultOf(validateClvDataSchema), 202: jobAccepted },
+      },
+      validatorCompiler: keepRawBody,
+      config: { auth: 'analyst' },
+    },
+    async (req, reply) => {
+      const raw = req.body as unknown as ValidateClvParams;
+      return runOrQueue(req, reply, 'ltv.validate', raw, req.query.async, async () => {
+        const r = await validateClv(ctx, raw);
+        return { meta: r.meta, data: jsonSafe(r.data) };
+      });
+    },
+  );
+
+  app.post(
+    '/analysis/ltv/plots',
+    {
+      schema: {
+        tags: ['analysis'],
+        summary:
+          'CLV plot data: frequency/recency matrices of expected purchases and P(alive), population curve',
+        description:
+          'Fits `model` and evaluates it on a `matrix_size` × `matrix_size` grid of frequency and recency ' +
+          '(at the largest customer age): expected purchases over `matrix_horizon` and P(alive); and the ' +
+          "population's expected purchases over time. With `calibration_end`: predicted vs actual holdout purchases.",
+        querystring: asyncQuery,
+        body: ltvPlotsBody,
+        response: { 200: resultOf(clvPlotDataSchema), 202: jobAccepted },
+      },
+      validatorCompiler: keepRawBody,
+      config: { auth: 'analyst' },
+    },
+    async (req, reply) => {
+      const raw = req.body as unknown as ClvPlotParams;
+      return runOrQueue(req, reply, 'ltv.plots', raw, req.query.async, async () => {
+        const r = await clvPlotData(ctx, raw);
         return { meta: r.meta, data: jsonSafe(r.data) };
       });
     },

@@ -10,11 +10,14 @@ import type { AppContext } from '../../app/context.ts';
 import { IngestError, InputError, OlistError } from '../../core/errors.ts';
 import type { DatasetVersion } from '../../datasets/catalog.ts';
 import { type IngestResult, ingestDirectory, type VersionGate } from '../../ingest/ingest.ts';
-import { ALL_TABLES } from '../../olist/tables.ts';
+import { ALL_TABLES, TABLE_NAMES } from '../../olist/tables.ts';
 import { createQualityGate } from '../../quality/gate.ts';
+import { profileDataset } from '../../quality/service.ts';
 import { type ApiDeps, ownerOf } from '../deps.ts';
 import { HttpProblem } from '../problem.ts';
+import { asResponse, datasetProfileSchema, resultOf } from '../resultSchemas.ts';
 import { queryBool } from '../schemas.ts';
+import { withDeadline } from './analysis.ts';
 import { jobAccepted } from './jobs.ts';
 
 export const datasetSchema = z.object({
@@ -43,6 +46,23 @@ const ingestResultSchema = z.object({
 export const OLIST_FILE_NAMES: ReadonlySet<string> = new Set(ALL_TABLES.map((t) => t.file));
 
 const UPLOADS_DIR = 'uploads';
+
+/** `?table=orders&table=customers` or `?table=orders,customers`: the tables to profile (default all). */
+export const profileQuery = z.strictObject({
+  table: z
+    .preprocess(
+      (v) =>
+        (Array.isArray(v) ? v : [v])
+          .flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]))
+          .map((x) => (typeof x === 'string' ? x.trim() : x))
+          .filter((x) => x !== ''),
+      z.array(z.enum(TABLE_NAMES)).min(1, 'at least one table'),
+    )
+    .optional()
+    .describe(`Tables to profile, repeated or comma-separated (default all): ${TABLE_NAMES.join(', ')}`),
+  top_values: z.coerce.number().int().min(1).max(100).default(10).describe('Top values per text column'),
+  bins: z.coerce.number().int().min(1).max(200).default(20).describe('Histogram bins per numeric column'),
+});
 
 export function datasetView(v: DatasetVersion, dataDir: string): z.infer<typeof datasetSchema> {
   const rel = path.relative(dataDir, v.source);
@@ -184,6 +204,36 @@ export const datasetRoutes: FastifyPluginAsyncZod<DatasetRouteOptions> = async (
       const isRecord = (x: unknown): x is Record<string, unknown> =>
         typeof x === 'object' && x !== null && !Array.isArray(x);
       return { ...datasetView(v, ctx.dataDir), quality_report: isRecord(report) ? report : null };
+    },
+  );
+
+  app.get(
+    '/datasets/:version/profile',
+    {
+      schema: {
+        tags: ['datasets'],
+        summary: 'Column profiles of a published version',
+        description:
+          'Per table the row count; per column its type, null share, distinct count, min/max; for numbers ' +
+          'mean, standard deviation, quantiles and a histogram; for text the top values; for timestamps ' +
+          'the count per month. Served through the result cache.',
+        params: z.object({ version: z.coerce.number().int().positive() }),
+        querystring: profileQuery,
+        response: { 200: resultOf(datasetProfileSchema) },
+      },
+      config: { auth: 'viewer' },
+    },
+    async (req) => {
+      const q = req.query;
+      const r = await withDeadline(
+        profileDataset(ctx, req.params.version, {
+          ...(q.table ? { tables: [...new Set(q.table)] } : {}),
+          topValues: q.top_values,
+          bins: q.bins,
+        }),
+        config.server.request_timeout_ms,
+      );
+      return asResponse(r);
     },
   );
 

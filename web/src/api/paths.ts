@@ -42,3 +42,22 @@ export function customersPath(
   if (o.page) p.set('offset', String(o.page * (o.limit ?? PAGE_SIZE)));
   return `/analysis/customers?${p}`;
 }
+
+/** The Olist tables a data set version holds (GET /datasets/{version}/profile?table=…). */
+export const PROFILE_TABLES = [
+  'customers',
+  'geolocation',
+  'order_items',
+  'order_payments',
+  'order_reviews',
+  'orders',
+  'products',
+  'sellers',
+  'category_translation',
+] as const;
+
+/** Column profiles of some tables of a version (known names only, each once, in the list's order). */
+export function profilePath(version: number, tables: readonly string[]): string {
+  const known = PROFILE_TABLES.filter((t) => tables.includes(t));
+  return `/datasets/${version}/profile${known.length ? `?table=${known.join(',')}` : ''}`;
+}

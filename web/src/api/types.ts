@@ -220,6 +220,33 @@ export interface QualityReport {
   results: QualityRule[];
 }
 
+/** GET /datasets/{version}/profile: column profiles per table. */
+export interface ColumnProfile {
+  name: string;
+  type: 'id' | 'text' | 'zip' | 'state' | 'integer' | 'double' | 'timestamp';
+  sql_type: string;
+  nullable: boolean;
+  nulls: number;
+  null_share: number;
+  distinct: number;
+  distinct_exact: boolean;
+  min: number | string | null;
+  max: number | string | null;
+  numeric?: { mean: number | null; stddev: number | null; zeros: number; negatives: number };
+  text?: { top_values: { value: string; count: number }[] };
+  timestamp?: { months: number };
+}
+export interface TableProfile {
+  table: string;
+  rows: number;
+  columns: ColumnProfile[];
+  ms: number;
+}
+export interface DatasetProfile {
+  dataset_version: number;
+  tables: TableProfile[];
+}
+
 export interface Dataset {
   version: number;
   status: 'loading' | 'published' | 'rejected' | 'abandoned';
@@ -265,6 +292,58 @@ export interface ClvData {
   columns: string[];
   customers: Record<string, string | number | null>[];
   definitions: Record<string, string>;
+}
+
+/** Predicted vs actual holdout purchases of the customers with one calibration frequency. */
+export interface HoldoutGroup {
+  frequency: string;
+  customers: number;
+  actual_mean: number;
+  predicted_mean: number | null;
+  actual_total: number;
+  predicted_total: number | null;
+}
+/** POST /analysis/ltv/validate */
+export interface ClvValidation {
+  unit: 'days' | 'weeks';
+  calibration_end: string;
+  observation_end: string | null;
+  holdout_duration: number;
+  censor: number;
+  customers: number;
+  holdout_purchases: number;
+  models: {
+    model: ClvData['model'];
+    fit: FitResult;
+    groups: HoldoutGroup[];
+    metrics: {
+      customers: number;
+      mae: number | null;
+      rmse: number | null;
+      actual_total: number;
+      predicted_total: number | null;
+      total_error_pct: number | null;
+    };
+  }[];
+}
+export interface FrequencyRecencyMatrix {
+  quantity: 'expected_purchases' | 'p_alive';
+  T: number;
+  t: number | null;
+  frequency: number[];
+  recency: number[];
+  /** values[i][j] for recency[i], frequency[j] */
+  values: (number | null)[][];
+}
+/** POST /analysis/ltv/plots */
+export interface ClvPlots {
+  model: ClvData['model'];
+  unit: 'days' | 'weeks';
+  fit: FitResult;
+  frequency_recency: { expected_purchases: FrequencyRecencyMatrix; p_alive: FrequencyRecencyMatrix };
+  expected_purchases_curve: { t: number; expected_purchases: number | null }[];
+  calibration_vs_holdout: HoldoutGroup[] | null;
+  calibration_end: string | null;
 }
 
 export interface User {

@@ -41,13 +41,10 @@ export function DataTable<T>({
   const [page, setPage] = useState(0);
   const searchId = useId();
 
-  const filtered = useMemo(
-    () => {
-      const found = searchRows(rows, columns, query);
-      return onSort ? found : sortRows(found, columns, sort);
-    },
-    [rows, columns, query, sort, onSort],
-  );
+  const filtered = useMemo(() => {
+    const found = searchRows(rows, columns, query);
+    return onSort ? found : sortRows(found, columns, sort);
+  }, [rows, columns, query, sort, onSort]);
   const pages = paginate ? Math.max(1, Math.ceil(filtered.length / pageSize)) : 1;
   const current = Math.min(page, pages - 1);
   const shown = paginate ? filtered.slice(current * pageSize, (current + 1) * pageSize) : filtered;

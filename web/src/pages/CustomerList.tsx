@@ -30,8 +30,7 @@ export default function CustomerList() {
     ? segs.data?.data.segments.find((s) => s.segment === segment)?.customers
     : segs.data?.data.customers;
   // With a search the number of matches is unknown: the pager only offers "Next" on full pages.
-  const pages =
-    total !== undefined && !prefix ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined;
+  const pages = total !== undefined && !prefix ? Math.max(1, Math.ceil(total / PAGE_SIZE)) : undefined;
 
   const go = (extra: Record<string, string | undefined>) =>
     navigate(

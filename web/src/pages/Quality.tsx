@@ -1,12 +1,21 @@
 import { hasRole } from '../api/client.ts';
-import type { Dataset, DatasetDetail, QualityReport, QualityRule } from '../api/types.ts';
+import { PROFILE_TABLES, profilePath } from '../api/paths.ts';
+import type {
+  ColumnProfile,
+  Dataset,
+  DatasetDetail,
+  DatasetProfile,
+  QualityReport,
+  QualityRule,
+  Result,
+} from '../api/types.ts';
 import { client, navigate, useApp } from '../app.tsx';
 import { ApiExport } from '../components/ApiExport.tsx';
 import { axis, Chart, tooltip } from '../components/Chart.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { KpiCard } from '../components/KpiCard.tsx';
 import { Async, Empty, ErrorState, Loading } from '../components/States.tsx';
-import { decimal, integer, percent } from '../format.ts';
+import { decimal, integer, percent, profileValue } from '../format.ts';
 import { useGet, usePost } from '../state/api.ts';
 import { formatHash } from '../state/filters.ts';
 import { useQuery } from '../state/query.ts';
@@ -28,6 +37,17 @@ export default function Quality() {
     Promise.all(versions.map((v) => client.get<DatasetDetail>(`/datasets/${v}`))),
   );
   const report = detail.data?.quality_report ?? run.data ?? null;
+  const profileTables = (route.params.get('tables') ?? 'orders')
+    .split(',')
+    .filter((t) => (PROFILE_TABLES as readonly string[]).includes(t));
+  const profile = useGet<Result<DatasetProfile>>(
+    chosen && profileTables.length ? profilePath(chosen, profileTables) : null,
+  );
+  const setProfileTables = (tables: string[]) => {
+    const p = new URLSearchParams(route.params);
+    p.set('tables', tables.join(','));
+    navigate(formatHash(route.path, p));
+  };
 
   return (
     <section className="page" aria-labelledby="page-title">
@@ -75,6 +95,41 @@ export default function Quality() {
           )
         }
       </Async>
+      {chosen !== undefined && (
+        <section className="card" aria-labelledby="profiles-title">
+          <h2 id="profiles-title">Column profiles</h2>
+          <fieldset className="form-row">
+            <legend>Tables to profile</legend>
+            {PROFILE_TABLES.map((t) => (
+              <label key={t} className="check">
+                <input
+                  type="checkbox"
+                  checked={profileTables.includes(t)}
+                  onChange={(e) =>
+                    setProfileTables(
+                      e.target.checked ? [...profileTables, t] : profileTables.filter((x) => x !== t),
+                    )
+                  }
+                />{' '}
+                {t}
+              </label>
+            ))}
+          </fieldset>
+          {profileTables.length === 0 ? (
+            <Empty>Choose a table to see its column profiles.</Empty>
+          ) : (
+            <Async q={profile}>
+              {({ data }) => (
+                <>
+                  {data.tables.map((t) => (
+                    <ColumnProfiles key={t.table} table={t.table} rows={t.rows} columns={t.columns} />
+                  ))}
+                </>
+              )}
+            </Async>
+          )}
+        </section>
+      )}
       {history.data && history.data.length > 0 && (
         <Chart
           title="Quality score across versions"
@@ -207,9 +262,67 @@ function ReportView({ r, stored }: { r: QualityReport; stored: boolean }) {
         searchable={false}
       />
       <p className="muted" style={{ fontSize: '0.85rem' }}>
-        Column-level profiles are not served by the API yet (the CLI's <code>olist profile</code> has them);
-        the table profile above shows rows, null share and rule results per table.
+        Column-level profiles of the chosen tables are below (GET /datasets/{'{version}'}/profile).
       </p>
     </>
+  );
+}
+
+const PROFILE_COLUMNS: Column<ColumnProfile>[] = [
+  { key: 'name', label: 'Column', value: (c) => c.name, render: (c) => <code>{c.name}</code> },
+  { key: 'type', label: 'Type', value: (c) => c.type },
+  {
+    key: 'null_share',
+    label: 'Null share',
+    numeric: true,
+    value: (c) => c.null_share,
+    render: (c) => percent(c.null_share, 2),
+  },
+  {
+    key: 'distinct',
+    label: 'Distinct',
+    numeric: true,
+    value: (c) => c.distinct,
+    render: (c) => `${c.distinct_exact ? '' : '≈ '}${integer(c.distinct)}`,
+  },
+  { key: 'min', label: 'Min', value: (c) => c.min, render: (c) => profileValue(c.min) },
+  { key: 'max', label: 'Max', value: (c) => c.max, render: (c) => profileValue(c.max) },
+  {
+    key: 'mean',
+    label: 'Mean',
+    numeric: true,
+    value: (c) => c.numeric?.mean ?? null,
+    render: (c) => profileValue(c.numeric?.mean ?? null),
+  },
+  {
+    key: 'top',
+    label: 'Top values',
+    sortable: false,
+    value: (c) => (c.text?.top_values ?? []).map((v) => `${v.value} (${v.count})`).join('; '),
+    render: (c) =>
+      c.text?.top_values.length ? (
+        <span className="top-values">
+          {c.text.top_values
+            .slice(0, 3)
+            .map((v) => `${v.value} (${integer(v.count)})`)
+            .join(', ')}
+        </span>
+      ) : (
+        '—'
+      ),
+  },
+];
+
+function ColumnProfiles({ table, rows, columns }: { table: string; rows: number; columns: ColumnProfile[] }) {
+  return (
+    <DataTable
+      title={`${table} (${integer(rows)} rows)`}
+      caption={`Column profiles of ${table}`}
+      rows={columns}
+      columns={PROFILE_COLUMNS}
+      rowKey={(c) => c.name}
+      searchable={false}
+      paginate={false}
+    />
   );
 }
