@@ -361,6 +361,7 @@ describeData('API infrastructure', () => {
       { method: 'GET', url: '/api/v1/auth/me', min: 'viewer' },
       { method: 'GET', url: '/api/v1/datasets', min: 'viewer' },
       { method: 'GET', url: '/api/v1/datasets/1', min: 'viewer' },
+      { method: 'GET', url: '/api/v1/datasets/1/profile', min: 'viewer' },
       { method: 'GET', url: '/api/v1/jobs', min: 'analyst' },
       { method: 'GET', url: '/api/v1/jobs/00000000-0000-4000-8000-000000000000', min: 'analyst' },
       { method: 'GET', url: '/api/v1/users', min: 'admin' },

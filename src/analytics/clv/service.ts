@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 /**
  * CLV service functions for the CLI, the API and the dashboard. Each takes validated
  * parameters (zod schemas below) and returns `{ meta, data }` with the same metadata as every
@@ -9,6 +10,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.ts';
 import { InputError } from '../../core/errors.ts';
+import { stableJson } from '../../core/stableJson.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { describeDefinitions } from '../definitions.ts';
 import { cacheParams, datasetVersionSchema, isoDateSchema, parseParams } from '../params.ts';
@@ -202,6 +204,35 @@ async function loadFileSummary(engine: Engine, p: CommonParams): Promise<ClvSumm
   throw new InputError('the data set source needs the application context');
 }
 
+/**
+ * Per-engine memo of data set summaries (and as-of dates): fit, predict, plots and the customer
+ * page all start from the same summary of an immutable version, which costs seconds at 1M
+ * customers. Two summaries are kept at most; values are never mutated.
+ */
+const SUMMARY_MEMOS = new WeakMap<Engine, LRUCache<string, Promise<unknown>>>();
+
+function summaryMemo(engine: Engine): LRUCache<string, Promise<unknown>> {
+  let memo = SUMMARY_MEMOS.get(engine);
+  if (!memo) {
+    memo = new LRUCache({ max: 4 });
+    SUMMARY_MEMOS.set(engine, memo);
+  }
+  return memo;
+}
+
+function memoised<T>(
+  memo: LRUCache<string, Promise<unknown>>,
+  key: string,
+  make: () => Promise<T>,
+): Promise<T> {
+  const hit = memo.get(key) as Promise<T> | undefined;
+  if (hit) return hit;
+  const made = make();
+  memo.set(key, made);
+  made.catch(() => memo.delete(key));
+  return made;
+}
+
 async function runClv<T>(
   env: ClvEnv,
   analysis: string,
@@ -215,14 +246,20 @@ async function runClv<T>(
     const ds = await ctx.dataset(params.dataset_version);
     return runAnalysis(ctx, analysis, ds, cacheParams(params), async (defs): Promise<AnalysisOutput<T>> => {
       const timer = new Timer();
-      const asOf = await resolveAsOf(ctx.engine, ds, defs, params.as_of);
+      const memo = summaryMemo(ctx.engine);
+      const asOfKey = `v${ds.version}|${stableJson(defs)}|as_of`;
+      const given = params.as_of;
+      const asOf = given ?? (await memoised(memo, asOfKey, () => resolveAsOf(ctx.engine, ds, defs)));
+      const options = {
+        unit: params.unit,
+        asOf,
+        ...(params.calibration_end ? { calibrationEnd: params.calibration_end } : {}),
+        ...(params.observation_end ? { observationEnd: params.observation_end } : {}),
+      };
       const summary = await timer.time('summary', () =>
-        summaryFromDataset(ctx.engine, ds, defs, describeDefinitions(defs), {
-          unit: params.unit,
-          asOf,
-          ...(params.calibration_end ? { calibrationEnd: params.calibration_end } : {}),
-          ...(params.observation_end ? { observationEnd: params.observation_end } : {}),
-        }),
+        memoised(memo, `v${ds.version}|${stableJson({ defs, options })}`, () =>
+          summaryFromDataset(ctx.engine, ds, defs, describeDefinitions(defs), options),
+        ),
       );
       const out = await body(summary, timer);
       return {

@@ -52,12 +52,6 @@ describeData('analysis endpoints', () => {
       path: '/api/v1/analysis/customers/{customer_unique_id}',
       min: 'viewer',
     },
-    {
-      method: 'GET',
-      url: '/api/v1/datasets/1/profile?table=orders',
-      path: '/api/v1/datasets/{version}/profile',
-      min: 'viewer',
-    },
     { method: 'GET', url: '/api/v1/exports/rfm-customers.csv', min: 'analyst' },
     ...EXPORT_ANALYSES.flatMap((a) =>
       EXPORTS[a].formats.map((f) => ({

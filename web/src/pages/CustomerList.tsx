@@ -182,7 +182,7 @@ export default function CustomerList() {
               {...(total !== undefined && !prefix ? { total } : {})}
             />
             <p className="muted" style={{ fontSize: '0.82rem' }}>
-              Sorting and search apply to every customer{prefix ? ` (ids starting with “${prefix}”)` : ''};
+              {`Sorting and search apply to every customer${prefix ? ` (ids starting with “${prefix}”)` : ''}: `}
               click a column header to sort. {integer(data.total_customers)} customers in total.
             </p>
           </>
