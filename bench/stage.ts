@@ -2,6 +2,7 @@
 
 import { benchAnalytics } from '../src/analytics/bench.ts';
 import { fitClv, predictClv, summarizeClv } from '../src/analytics/clv/index.ts';
+import { cohorts, rfmSummary } from '../src/analytics/service.ts';
 import { benchApi } from '../src/api/bench.ts';
 import { type AppContext, openContext } from '../src/app/context.ts';
 import { ingestDirectory } from '../src/ingest/ingest.ts';
@@ -79,6 +80,19 @@ async function run(): Promise<Omit<StageResult, 'stage' | 'customers' | 'peak_rs
         return {
           ms: performance.now() - started,
           detail: { rfm_csv_rows: r.rows, bytes: r.bytes, export_ms: Math.round(r.ms) },
+        };
+      });
+    case 'rfm_cohorts':
+      // Only RFM with segments and monthly cohorts, so the peak RSS is theirs (issue 4's < 1 GB).
+      return withData(async (ctx) => {
+        let t0 = performance.now();
+        await rfmSummary(ctx, {});
+        const rfm = Math.round(performance.now() - t0);
+        t0 = performance.now();
+        await cohorts(ctx, {});
+        return {
+          ms: performance.now() - started,
+          detail: { rfm_segments_ms: rfm, cohorts_month_ms: Math.round(performance.now() - t0) },
         };
       });
     case 'analytics':
