@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { type DatasetRef, tableRef } from '../datasets/ref.ts';
 import type { Definitions } from './definitions.ts';
 import type { PurchaseFilters } from './purchases.ts';
@@ -26,21 +27,54 @@ export function reviewPerOrderSql(ds: DatasetRef): string {
     FROM ${tableRef(ds, 'order_reviews')} GROUP BY order_id`;
 }
 
-/**
- * Purchases (purchasesSql columns) with the order's delivery facts and deduplicated review:
- * delivered_at, estimated_date, delivered (bool), on_time (null when not delivered),
- * delivery_days (fractional days purchase → delivery), days_late, review_score (null when none).
- */
-export function purchaseFactsSql(ds: DatasetRef, defs: Definitions, filters: PurchaseFilters): string {
-  return `SELECT p.*, o.order_delivered_customer_date AS delivered_at,
+/** The delivery columns of purchaseFactsSql, from purchases `p` joined to their order `o`. */
+const DELIVERY_COLUMNS = `o.order_delivered_customer_date AS delivered_at,
          o.order_estimated_delivery_date::DATE AS estimated_date,
          o.order_delivered_customer_date IS NOT NULL AS delivered,
          CASE WHEN o.order_delivered_customer_date IS NULL THEN NULL
               ELSE o.order_delivered_customer_date::DATE <= o.order_estimated_delivery_date::DATE END AS on_time,
          (epoch(o.order_delivered_customer_date) - epoch(p.purchased_at)) / 86400.0 AS delivery_days,
-         date_diff('day', o.order_estimated_delivery_date::DATE, o.order_delivered_customer_date::DATE) AS days_late,
+         date_diff('day', o.order_estimated_delivery_date::DATE, o.order_delivered_customer_date::DATE) AS days_late`;
+
+/**
+ * Purchases (purchasesSql columns) with the order's delivery facts and deduplicated review:
+ * delivered_at, estimated_date, delivered (bool), on_time (null when not delivered),
+ * delivery_days (fractional days purchase → delivery), days_late, review_score (null when none).
+ *
+ * One statement with four hash joins and two aggregates alive at once: fine for small data and
+ * tests, but it does not fit a bounded memory on large data: analyses use stagePurchaseFacts.
+ */
+export function purchaseFactsSql(ds: DatasetRef, defs: Definitions, filters: PurchaseFilters): string {
+  return `SELECT p.*, ${DELIVERY_COLUMNS},
          r.review_score
     FROM (${purchasesSql(ds, defs, filters)}) p
     JOIN ${tableRef(ds, 'orders')} o USING (order_id)
     LEFT JOIN (${reviewPerOrderSql(ds)}) r USING (order_id)`;
+}
+
+/**
+ * Stages purchaseFactsSql on `conn` for large data: creates the temporary tables `<prefix>_p` (the
+ * purchases) and `<prefix>_r` (the latest review per order) and returns a SELECT over them with the
+ * rows and columns of purchaseFactsSql, to be used (once or more) on the same connection, and the
+ * SQL that drops them. Each statement then holds at most two hash tables, which DuckDB spills to
+ * disk, where purchaseFactsSql holds four joins and two aggregates at once and runs out of memory.
+ */
+export async function stagePurchaseFacts(
+  conn: DuckDBConnection,
+  prefix: string,
+  ds: DatasetRef,
+  defs: Definitions,
+  filters: PurchaseFilters,
+): Promise<{ readonly sql: string; readonly drop: string }> {
+  const p = `${prefix}_p`;
+  const r = `${prefix}_r`;
+  const drop = `DROP TABLE IF EXISTS ${p}; DROP TABLE IF EXISTS ${r}`;
+  await conn.run(drop);
+  await conn.run(`CREATE TEMP TABLE ${p} AS ${purchasesSql(ds, defs, filters)}`);
+  await conn.run(`CREATE TEMP TABLE ${r} AS ${reviewPerOrderSql(ds)}`);
+  const sql = `SELECT p.*, ${DELIVERY_COLUMNS}, r.review_score
+    FROM ${p} p
+    JOIN ${tableRef(ds, 'orders')} o USING (order_id)
+    LEFT JOIN ${r} r USING (order_id)`;
+  return { sql, drop };
 }

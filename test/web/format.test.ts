@@ -13,7 +13,7 @@ import {
   slug,
   toCsv,
 } from '../../web/src/format.ts';
-import { defaultCalibrationEnd, histogram, matrixBy, matrixCells } from '../../web/src/ltvMath.ts';
+import { defaultCalibrationEnd, histogram, matrixCells } from '../../web/src/ltvMath.ts';
 import { searchRows, sortRows } from '../../web/src/table.ts';
 
 describe('formatting', () => {
@@ -142,9 +142,6 @@ describe('cohort, CLV and table helpers', () => {
     const h = histogram(rows, 'clv', 10);
     expect(h).toHaveLength(10);
     expect(h.reduce((s, b) => s + b.count, 0)).toBe(100);
-    const m = matrixBy(rows, 'p_alive', 2, 5);
-    expect(m.cells.every((c) => c[2] === 0.5)).toBe(true);
-    expect(m.counts.flat().reduce((a, b) => a + b, 0)).toBe(100);
   });
 
   it('CLV: a default calibration end 60% through the purchase dates; model matrix cells', () => {

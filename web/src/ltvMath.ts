@@ -23,35 +23,6 @@ export function histogram(rows: readonly Row[], col: string, bins = 20): { label
 }
 
 /**
- * Mean of `col` by frequency (rows: 0..maxF, the last "maxF+") and recency (columns: `bins` equal bins
- * of recency / T): the shape of the model's P(alive) or expected-purchases matrix over the customers.
- */
-export function matrixBy(
-  rows: readonly Row[],
-  col: string,
-  maxF = 5,
-  bins = 5,
-): { cells: [number, number, number][]; counts: number[][] } {
-  const sum = Array.from({ length: maxF + 1 }, () => new Array<number>(bins).fill(0));
-  const cnt = Array.from({ length: maxF + 1 }, () => new Array<number>(bins).fill(0));
-  for (const r of rows) {
-    const f = num(r.frequency);
-    const rec = num(r.recency);
-    const t = num(r.T);
-    const v = num(r[col]);
-    if (f === null || rec === null || t === null || v === null || t <= 0) continue;
-    const fi = Math.min(maxF, Math.round(f));
-    const ri = Math.min(bins - 1, Math.floor((rec / t) * bins));
-    sum[fi]![ri]! += v;
-    cnt[fi]![ri]! += 1;
-  }
-  const cells: [number, number, number][] = [];
-  for (let f = 0; f <= maxF; f++)
-    for (let b = 0; b < bins; b++) if (cnt[f]![b]! > 0) cells.push([b, f, sum[f]![b]! / cnt[f]![b]!]);
-  return { cells, counts: cnt };
-}
-
-/**
  * A default calibration end `share` of the way from the first to the last purchase day (ISO dates or
  * timestamps), as an ISO date; null when the range is unknown or empty.
  */

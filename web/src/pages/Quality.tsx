@@ -285,8 +285,8 @@ const PROFILE_COLUMNS: Column<ColumnProfile>[] = [
     value: (c) => c.distinct,
     render: (c) => `${c.distinct_exact ? '' : '≈ '}${integer(c.distinct)}`,
   },
-  { key: 'min', label: 'Min', value: (c) => c.min, render: (c) => profileValue(c.min) },
-  { key: 'max', label: 'Max', value: (c) => c.max, render: (c) => profileValue(c.max) },
+  { key: 'min', label: 'Min', value: (c) => c.min, render: (c) => <Clipped text={profileValue(c.min)} /> },
+  { key: 'max', label: 'Max', value: (c) => c.max, render: (c) => <Clipped text={profileValue(c.max)} /> },
   {
     key: 'mean',
     label: 'Mean',
@@ -301,17 +301,26 @@ const PROFILE_COLUMNS: Column<ColumnProfile>[] = [
     value: (c) => (c.text?.top_values ?? []).map((v) => `${v.value} (${v.count})`).join('; '),
     render: (c) =>
       c.text?.top_values.length ? (
-        <span className="top-values">
-          {c.text.top_values
+        <Clipped
+          text={c.text.top_values
             .slice(0, 3)
             .map((v) => `${v.value} (${integer(v.count)})`)
             .join(', ')}
-        </span>
+        />
       ) : (
         '—'
       ),
   },
 ];
+
+/** Long ids and values on one line, cut with an ellipsis; the whole text in the tooltip. */
+function Clipped({ text }: { text: string }) {
+  return (
+    <span className="clipped" title={text}>
+      {text}
+    </span>
+  );
+}
 
 function ColumnProfiles({ table, rows, columns }: { table: string; rows: number; columns: ColumnProfile[] }) {
   return (
