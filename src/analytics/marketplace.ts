@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type DatasetRef, tableRef } from '../datasets/ref.ts';
 import { Engine } from '../engine/engine.ts';
 import type { Definitions } from './definitions.ts';
-import { purchaseFactsSql } from './orderFacts.ts';
+import { stagePurchaseFacts } from './orderFacts.ts';
 import { datasetVersionSchema, filterShape, filtersOf, isoDateSchema } from './params.ts';
 import { type Concentration, concentration } from './pareto.ts';
 import type { AnalysisOutput } from './result.ts';
@@ -180,10 +180,10 @@ export async function computeMarketplace(
   const data = await engine.withConnection(async (conn) => {
     let t = performance.now();
     // Memory (10M customers in 4 GB): staged in temporary tables so that every statement runs at
-    // most two hash joins or aggregates, which DuckDB spills to disk; no windows over orders,
-    // no DISTINCT aggregates; insertion order is not needed.
+    // most three hash joins or aggregates (besides look-ups in small tables), which DuckDB spills
+    // to disk; no windows over orders, no DISTINCT aggregates; insertion order is not needed.
     await conn.run('SET SESSION preserve_insertion_order = false');
-    await conn.run(`DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_o; DROP TABLE IF EXISTS mk_alloc;
+    await conn.run(`DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_cust; DROP TABLE IF EXISTS mk_o; DROP TABLE IF EXISTS mk_alloc;
       DROP TABLE IF EXISTS mk_co; DROP TABLE IF EXISTS mk_sellers`);
     const facts = await stagePurchaseFacts(conn, 'mk_f', ds, defs, filtersOf(params));
     await conn.run(
@@ -193,18 +193,25 @@ export async function computeMarketplace(
            FROM (${facts.sql})`,
     );
     await conn.run(facts.drop);
-    // Per purchase with items: the item total (price + freight) and count, to split its value.
+    // Per purchase with items: the item total (price + freight) and count, to split its value, and
+    // integer keys in place of the order and customer ids (row ids of mk_p and of mk_cust, the
+    // customers with their number of purchases), so that later steps group narrow rows.
+    await conn.run(
+      `CREATE TEMP TABLE mk_cust AS SELECT customer_unique_id, count(*) AS purchases FROM mk_p GROUP BY 1`,
+    );
     await conn.run(
       `CREATE TEMP TABLE mk_o AS
-         SELECT order_id, p.customer_unique_id, p.order_value, p.review_score, i.total, i.n
+         SELECT p.rowid AS ok, order_id, c.rowid AS ck, c.purchases, p.order_value, p.review_score, i.total, i.n
            FROM mk_p p
            JOIN (SELECT order_id, sum(price + freight_value) AS total, count(*) AS n
-                   FROM ${tableRef(ds, 'order_items')} GROUP BY order_id) i USING (order_id)`,
+                   FROM ${tableRef(ds, 'order_items')} GROUP BY order_id) i USING (order_id)
+           JOIN mk_cust c USING (customer_unique_id)`,
     );
+    await conn.run('DROP TABLE mk_cust');
     // One row per item of a purchase: its share of the order value, seller and category.
     await conn.run(
       `CREATE TEMP TABLE mk_alloc AS
-         SELECT o.order_id, o.customer_unique_id, o.review_score, i.seller_id,
+         SELECT o.ok, o.ck, o.purchases, o.review_score, i.seller_id,
                 coalesce(pr.product_category_name, '(none)') AS category, tr.product_category_name_english AS en,
                 CASE WHEN o.total > 0 THEN o.order_value * (i.price + i.freight_value) / o.total
                      ELSE o.order_value / o.n END AS value
@@ -241,28 +248,24 @@ export async function computeMarketplace(
     mark('states', t);
 
     t = performance.now();
+    // One row per (category, purchase), with the purchase's customer and review.
+    await conn.run(
+      `CREATE TEMP TABLE mk_co AS
+         SELECT category, ok, any_value(ck) AS ck, any_value(purchases) AS purchases,
+                any_value(review_score) AS review_score
+           FROM mk_alloc GROUP BY category, ok`,
+    );
     const categories = await Engine.allOn<CategoryPerformance>(
       conn,
-      `WITH ac AS (
-         SELECT a.*, coalesce(pr.product_category_name, '(none)') AS category, tr.product_category_name_english AS en
-           FROM mk_alloc a
-           LEFT JOIN ${tableRef(ds, 'products')} pr USING (product_id)
-           LEFT JOIN ${tableRef(ds, 'category_translation')} tr USING (product_category_name)
-       ),
-       cust AS (SELECT customer_unique_id, count(*) AS purchases FROM mk_p GROUP BY 1),
-       co AS (
-         SELECT category, order_id, any_value(customer_unique_id) AS customer_unique_id FROM ac GROUP BY ALL
-       ),
-       cc AS (
-         SELECT co.category, co.customer_unique_id, count(*) AS cat_orders, any_value(cust.purchases) AS purchases
-           FROM co JOIN cust USING (customer_unique_id) GROUP BY ALL
-       ),
-       crev AS (
-         SELECT category, any_value(en) AS en, sum(value) AS revenue, count(*) AS items FROM ac GROUP BY 1
+      `WITH crev AS (
+         SELECT category, any_value(en) AS en, sum(value) AS revenue, count(*) AS items FROM mk_alloc GROUP BY 1
        ),
        crev2 AS (
-         SELECT co.category, count(*) AS orders, count(r.review_score) AS reviewed, avg(r.review_score) AS avg_review
-           FROM co LEFT JOIN (SELECT order_id, review_score FROM mk_p) r USING (order_id) GROUP BY 1
+         SELECT category, count(*) AS orders, count(review_score) AS reviewed, avg(review_score) AS avg_review
+           FROM mk_co GROUP BY 1
+       ),
+       cc AS (
+         SELECT category, ck, count(*) AS cat_orders, any_value(purchases) AS purchases FROM mk_co GROUP BY category, ck
        ),
        crep AS (
          SELECT category, count(*) AS customers,
@@ -285,7 +288,9 @@ export async function computeMarketplace(
     await conn.run('DROP TABLE IF EXISTS mk_sellers');
     await conn.run(
       `CREATE TEMP TABLE mk_sellers AS
-         SELECT seller_id, sum(value) AS revenue, count(DISTINCT order_id) AS orders FROM mk_alloc GROUP BY 1`,
+         SELECT seller_id, sum(revenue) AS revenue, count(*) AS orders
+           FROM (SELECT seller_id, ok, sum(value) AS revenue FROM mk_alloc GROUP BY seller_id, ok)
+          GROUP BY seller_id`,
     );
     const sellerConcentration = await concentration(conn, '(SELECT revenue AS value FROM mk_sellers)');
     const top = await Engine.allOn<SellerRevenue>(
@@ -298,7 +303,7 @@ export async function computeMarketplace(
     );
     mark('sellers', t);
     await conn.run(
-      'DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_alloc; DROP TABLE IF EXISTS mk_sellers',
+      'DROP TABLE IF EXISTS mk_p; DROP TABLE IF EXISTS mk_alloc; DROP TABLE IF EXISTS mk_co; DROP TABLE IF EXISTS mk_sellers',
     );
     return {
       delivery,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRef } from '../datasets/ref.ts';
 import { Engine } from '../engine/engine.ts';
 import type { Definitions } from './definitions.ts';
-import { purchaseFactsSql } from './orderFacts.ts';
+import { purchaseFactsSql, stagePurchaseFacts } from './orderFacts.ts';
 import { createTestDataset } from './testData.ts';
 
 const DEFS: Definitions = { excludedStatuses: ['canceled', 'unavailable'], orderValue: 'payments' };
@@ -81,5 +81,22 @@ describe('per-order facts: one review per order, delivery outcome', () => {
         delivery_days: null,
       },
     ]);
+  });
+
+  it('stages the same rows in temporary tables for large data, and drops them', async () => {
+    const direct = await engine.all(`SELECT * FROM (${purchaseFactsSql(ds, DEFS, {})}) ORDER BY order_id`);
+    const staged = await engine.withConnection(async (conn) => {
+      const facts = await stagePurchaseFacts(conn, 'facts_test', ds, DEFS, {});
+      const rows = await Engine.allOn(conn, `SELECT * FROM (${facts.sql}) ORDER BY order_id`);
+      await conn.run(facts.drop);
+      const left = await Engine.allOn<{ n: number }>(
+        conn,
+        "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name LIKE 'facts_test%'",
+      );
+      return { rows, left: left[0]?.n };
+    });
+    expect(direct).toHaveLength(3);
+    expect(staged.rows).toEqual(direct);
+    expect(staged.left).toBe(0);
   });
 });

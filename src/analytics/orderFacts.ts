@@ -19,12 +19,14 @@ import { purchasesSql } from './purchases.ts';
 /**
  * One row per reviewed order: order_id, review_score of its latest review (by creation date, then
  * answer time, then review id so that the choice is deterministic). A hash aggregate, not a window sort.
+ * `onlyOrders`, a SELECT of order_id, restricts it to those orders.
  */
-export function reviewPerOrderSql(ds: DatasetRef): string {
+export function reviewPerOrderSql(ds: DatasetRef, onlyOrders?: string): string {
   return `SELECT order_id,
          arg_max(review_score, struct_pack(c := review_creation_date, a := review_answer_timestamp, i := review_id))
            AS review_score
-    FROM ${tableRef(ds, 'order_reviews')} GROUP BY order_id`;
+    FROM ${tableRef(ds, 'order_reviews')}${onlyOrders ? ` SEMI JOIN (${onlyOrders}) USING (order_id)` : ''}
+   GROUP BY order_id`;
 }
 
 /** The delivery columns of purchaseFactsSql, from purchases `p` joined to their order `o`. */
@@ -56,8 +58,10 @@ export function purchaseFactsSql(ds: DatasetRef, defs: Definitions, filters: Pur
  * Stages purchaseFactsSql on `conn` for large data: creates the temporary tables `<prefix>_p` (the
  * purchases) and `<prefix>_r` (the latest review per order) and returns a SELECT over them with the
  * rows and columns of purchaseFactsSql, to be used (once or more) on the same connection, and the
- * SQL that drops them. Each statement then holds at most two hash tables, which DuckDB spills to
- * disk, where purchaseFactsSql holds four joins and two aggregates at once and runs out of memory.
+ * SQL that drops them. A statement using the SELECT adds two joins on order_id to its own work,
+ * which DuckDB spills to disk, where purchaseFactsSql holds four joins and two aggregates at once
+ * and runs out of memory. The review's arg_max, whose states (holding review ids) are outside
+ * DuckDB's memory limit, runs only for the few orders with several reviews.
  */
 export async function stagePurchaseFacts(
   conn: DuckDBConnection,
@@ -68,10 +72,24 @@ export async function stagePurchaseFacts(
 ): Promise<{ readonly sql: string; readonly drop: string }> {
   const p = `${prefix}_p`;
   const r = `${prefix}_r`;
-  const drop = `DROP TABLE IF EXISTS ${p}; DROP TABLE IF EXISTS ${r}`;
+  const drop = `DROP TABLE IF EXISTS ${p}; DROP TABLE IF EXISTS ${r}; DROP TABLE IF EXISTS ${r}_n`;
   await conn.run(drop);
   await conn.run(`CREATE TEMP TABLE ${p} AS ${purchasesSql(ds, defs, filters)}`);
-  await conn.run(`CREATE TEMP TABLE ${r} AS ${reviewPerOrderSql(ds)}`);
+  // reviewPerOrderSql's rows, with its arg_max (whose states hold the review id outside DuckDB's
+  // memory limit) run only for the few orders with several reviews.
+  await conn.run(
+    `CREATE TEMP TABLE ${r}_n AS
+       SELECT order_id, count(*) AS n, any_value(review_score) AS review_score
+         FROM ${tableRef(ds, 'order_reviews')} GROUP BY order_id`,
+  );
+  await conn.run(
+    `CREATE TEMP TABLE ${r} AS
+       SELECT order_id, CASE WHEN n = 1 THEN one.review_score ELSE many.review_score END AS review_score
+         FROM ${r}_n one
+         LEFT JOIN (${reviewPerOrderSql(ds, `SELECT order_id FROM ${r}_n WHERE n > 1`)}) many
+           USING (order_id)`,
+  );
+  await conn.run(`DROP TABLE ${r}_n`);
   const sql = `SELECT p.*, ${DELIVERY_COLUMNS}, r.review_score
     FROM ${p} p
     JOIN ${tableRef(ds, 'orders')} o USING (order_id)

@@ -95,9 +95,10 @@ export async function computeOverview(
     // purchase unless it is the customer's first ever, so a customer repeats in a period when they
     // bought twice in it or their first purchase ever is earlier than their first in it (equal
     // timestamps fall on one day, hence in the same period).
-    // Memory (10M customers in 4 GB): every statement runs at most two hash joins or aggregates,
-    // which DuckDB spills to disk; the per-customer figures come from a GROUP BY joined back on
-    // the customer, not from windows over customers; insertion order is not needed.
+    // Memory (10M customers in 4 GB): staged in temporary tables, every statement runs at most
+    // three hash joins or aggregates, which DuckDB spills to disk; the per-customer figures come
+    // from a GROUP BY joined back on the customer, not from windows over customers; insertion
+    // order is not needed.
     await conn.run('SET SESSION preserve_insertion_order = false');
     const facts = await stagePurchaseFacts(conn, 'overview_f', ds, defs, filtersOf({ states, categories }));
     await conn.run(
