@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.ts';
 import { NotFoundError } from '../core/errors.ts';
-import { tableRef } from '../datasets/ref.ts';
+import { type DatasetRef, tableRef } from '../datasets/ref.ts';
 import { PARAM_NAMES } from './clv/fit.ts';
 import { predictCustomers, UNITS_PER_MONTH } from './clv/predict.ts';
 import { fitClv } from './clv/service.ts';
 import { datasetDaysSql } from './clv/summary.ts';
-import { definitionsFromConfig, describeDefinitions } from './definitions.ts';
+import { type Definitions, definitionsFromConfig, describeDefinitions } from './definitions.ts';
 import { datasetVersionSchema, isoDateSchema, parseParams } from './params.ts';
 import type { ResultMeta } from './result.ts';
 import type { RfmCustomerRow } from './rfm.ts';
@@ -151,7 +151,7 @@ export async function customerDetail(
     p.customer_unique_id,
   );
   const asOf = rfm.as_of;
-  const clv = await customerClv(ctx, p, asOf);
+  const clv = await customerClv(ctx, ds, defs, p, asOf);
   const purchases = orders.filter((o) => o.is_purchase).map((o) => o.purchased_at);
   return {
     meta: {
@@ -184,11 +184,11 @@ export async function customerDetail(
 /** The customer's BG/NBD + Gamma-Gamma prediction from the data set's (cached) model fits. */
 async function customerClv(
   ctx: AppContext,
+  ds: DatasetRef,
+  defs: Definitions,
   p: z.output<typeof customerParamsSchema>,
   asOf: string,
 ): Promise<CustomerClv | null> {
-  const ds = await ctx.dataset(p.dataset_version);
-  const defs = definitionsFromConfig(ctx.loaded.config);
   // The same summary the CLV service builds: purchase days before the as-of date, T to the as-of date.
   const h = await ctx.engine.one<{ x: number; tx: number; t: number; m: number }>(
     `WITH d AS (SELECT * FROM (${datasetDaysSql(ds, defs, asOf)}) WHERE customer_id = $id),

@@ -162,19 +162,7 @@ function Users() {
             onChange={(e) => setForm({ ...form, password: e.target.value })}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-r`}>Role</label>
-          <select
-            id={`${id}-r`}
-            className="input"
-            value={form.role}
-            onChange={(e) => setForm({ ...form, role: e.target.value })}
-          >
-            <option value="viewer">viewer</option>
-            <option value="analyst">analyst</option>
-            <option value="admin">admin</option>
-          </select>
-        </div>
+        <RoleField id={`${id}-r`} value={form.role} onChange={(role) => setForm({ ...form, role })} />
         <button type="submit" className="btn btn-primary" disabled={a.busy}>
           Create user
         </button>
@@ -183,6 +171,25 @@ function Users() {
         {(d) => <DataTable title="Users" rows={d.users} columns={cols} rowKey={(u) => u.username} />}
       </Async>
     </>
+  );
+}
+
+/** The role picker of the user and API-key forms. */
+function RoleField(props: { id: string; value: string; onChange: (role: string) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>Role</label>
+      <select
+        id={props.id}
+        className="input"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        <option value="viewer">viewer</option>
+        <option value="analyst">analyst</option>
+        <option value="admin">admin</option>
+      </select>
+    </div>
   );
 }
 
@@ -253,19 +260,7 @@ function Keys() {
             onChange={(e) => setForm({ ...form, name: e.target.value })}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-r`}>Role</label>
-          <select
-            id={`${id}-r`}
-            className="input"
-            value={form.role}
-            onChange={(e) => setForm({ ...form, role: e.target.value })}
-          >
-            <option value="viewer">viewer</option>
-            <option value="analyst">analyst</option>
-            <option value="admin">admin</option>
-          </select>
-        </div>
+        <RoleField id={`${id}-r`} value={form.role} onChange={(role) => setForm({ ...form, role })} />
         <button type="submit" className="btn btn-primary" disabled={a.busy}>
           Create key
         </button>
